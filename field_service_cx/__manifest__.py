@@ -1,0 +1,43 @@
+{
+    "name": "Field Service CX",
+    "summary": "Visits with honest windows, skilled technicians, parts kits, the technician's day",
+    "version": "18.0.1.0.0",
+    "category": "Services/Field Service",
+    "author": "Field Service CX contributors",
+    "license": "LGPL-3",
+    "depends": [
+        "project",
+        "crm",
+        "hr_skills",
+        "stock",
+        "sms",
+        "base_geolocalize",
+        "phone_validation",
+    ],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/field_service_cx_groups.xml",
+        "security/ir.model.access.csv",
+        "security/field_service_cx_security.xml",
+        "views/project_task_views.xml",
+        "views/fs_job_type_views.xml",
+        "views/hr_employee_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/project_project_views.xml",
+        "wizard/fs_visit_reason_wizard_views.xml",
+        "wizard/fs_book_visit_views.xml",
+        "views/field_service_cx_menus.xml",
+    ],
+    "demo": [],
+    "assets": {
+        "web.assets_backend": [
+            "field_service_cx/static/src/scss/fs_day.scss",
+        ],
+        "web.assets_tests": [
+            "field_service_cx/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,16 @@
+from . import (
+    crm_lead,
+    fs_job_type,
+    fs_job_type_checklist_line,
+    fs_job_type_kit_line,
+    fs_required_skill,
+    fs_visit_checklist_line,
+    fs_visit_part,
+    fs_visit_photo,
+    fs_visit_promise,
+    hr_employee,
+    hr_employee_base,
+    project_project,
+    project_task,
+    res_partner,
+)

@@ -1,0 +1,38 @@
+from odoo import fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    fs_visit_ids = fields.One2many("project.task", "fs_lead_id", string="Visits")
+    fs_visit_count = fields.Integer("Visit count", compute="_compute_fs_visit_count")
+
+    def _compute_fs_visit_count(self):
+        counts = dict(
+            self.env["project.task"]._read_group(
+                [("fs_lead_id", "in", self.ids)], ["fs_lead_id"], ["__count"]
+            )
+        )
+        for lead in self:
+            lead.fs_visit_count = counts.get(lead, 0)
+
+    def action_fs_book_visit(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Book a visit"),
+            "res_model": "fs.book.visit",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
+    def action_fs_view_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")
+        action["domain"] = [("fs_lead_id", "=", self.id)]
+        action["context"] = {
+            "default_fs_lead_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action

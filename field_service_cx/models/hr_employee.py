@@ -1,0 +1,87 @@
+from datetime import timedelta
+
+from odoo import api, models
+from odoo.exceptions import UserError
+
+from ..tools import visit_states as vs
+from ..tools import windows
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    def _fs_held_skills(self):
+        """{employee id: {hr.skill id: level_progress}} for these employees, in one query."""
+        held = {employee.id: {} for employee in self}
+        # sudo: skill levels decide eligibility; only the levels leave this method.
+        for line in (
+            self.env["hr.employee.skill"]
+            .sudo()
+            .search_read(
+                [("employee_id", "in", self.ids)], ["employee_id", "skill_id", "level_progress"]
+            )
+        ):
+            held[line["employee_id"][0]][line["skill_id"][0]] = line["level_progress"]
+        return held
+
+    def _fs_working_at(self, moment):
+        """Ids of the technicians whose working hours (time off deducted) include ``moment``."""
+        working = set()
+        by_calendar = {}
+        for employee in self.filtered("fs_is_technician"):
+            by_calendar.setdefault(employee.resource_calendar_id, self.browse())
+            by_calendar[employee.resource_calendar_id] |= employee
+        aware = windows.to_local(moment, windows.UTC)
+        for calendar, employees in by_calendar.items():
+            if not calendar:
+                continue
+            intervals = calendar._work_intervals_batch(
+                aware - timedelta(hours=1),
+                aware + timedelta(hours=1),
+                resources=employees.resource_id,
+            )
+            for employee in employees:
+                if any(
+                    start <= aware < end for start, end, _m in intervals[employee.resource_id.id]
+                ):
+                    working.add(employee.id)
+        return working
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_technician_with_visits(self):
+        open_visits = (
+            self.env["project.task"]
+            .sudo()
+            ._read_group(  # sudo: count across rights
+                [("fs_technician_id", "in", self.ids), ("fs_state", "in", vs.OPEN_STATES)],
+                ["fs_technician_id"],
+                ["__count"],
+            )
+        )
+        if open_visits:
+            names = ", ".join(f"{tech.name} ({count} open visits)" for tech, count in open_visits)
+            raise UserError(
+                self.env._("These technicians have open visits; reassign them first: %s.") % names
+            )
+
+    def _fs_work_intervals(self, start, end):
+        """{employee id: [(start, end) naive UTC]}: working hours between two aware datetimes,
+        time off removed (resource.calendar's own rule)."""
+        result = {employee.id: [] for employee in self}
+        by_calendar = {}
+        for employee in self:
+            by_calendar.setdefault(employee.resource_calendar_id, self.browse())
+            by_calendar[employee.resource_calendar_id] |= employee
+        for calendar, employees in by_calendar.items():
+            if not calendar:
+                continue
+            intervals = calendar._work_intervals_batch(start, end, resources=employees.resource_id)
+            for employee in employees:
+                result[employee.id] = [
+                    (
+                        span_start.astimezone(windows.UTC).replace(tzinfo=None),
+                        span_end.astimezone(windows.UTC).replace(tzinfo=None),
+                    )
+                    for span_start, span_end, _meta in intervals[employee.resource_id.id]
+                ]
+        return result

@@ -1,0 +1,1 @@
+from . import test_booking, test_customer, test_rights, test_tours, test_visit

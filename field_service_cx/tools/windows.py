@@ -1,0 +1,72 @@
+"""Arrival windows: validation and time-zone conversion at the boundary.
+
+Windows are stored as naive UTC datetimes (Odoo's convention) and shown in the site's time zone.
+"""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC = ZoneInfo("UTC")
+
+
+def window_problem(
+    start: datetime | None, end: datetime | None, service_minutes: int
+) -> str | None:
+    """Why a promised window is invalid, or None when it is fine (or not set yet)."""
+    if not start and not end:
+        return None
+    if not start or not end:
+        return "A visit window needs both a start and an end."
+    if end <= start:
+        return f"The window ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})."
+    if service_minutes < 0:
+        return "The service duration cannot be negative."
+    window_minutes = (end - start).total_seconds() / 60
+    if window_minutes < service_minutes:
+        return (
+            f"The window ({window_minutes:.0f} min) is shorter than the service duration "
+            f"({service_minutes} min)."
+        )
+    return None
+
+
+def resolve_zone(*names: str | None) -> tuple[ZoneInfo, str | None]:
+    """The first valid time zone among ``names`` and a note when a given one was invalid.
+
+    Returns (zone, note): note names the invalid zone that was skipped, so callers can record
+    the fallback; UTC is the last resort.
+    """
+    note = None
+    for name in names:
+        if not name:
+            continue
+        try:
+            return ZoneInfo(name), note
+        except (ZoneInfoNotFoundError, ValueError):
+            note = note or f"unknown time zone {name!r}"
+    return UTC, note
+
+
+def to_local(value: datetime, zone: ZoneInfo) -> datetime:
+    """A naive UTC datetime as an aware datetime in ``zone``."""
+    return value.replace(tzinfo=UTC).astimezone(zone)
+
+
+def to_utc(value: datetime, zone: ZoneInfo) -> datetime:
+    """A naive local datetime in ``zone`` as a naive UTC datetime."""
+    return value.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The naive UTC start and end of a local calendar day (23 or 25 hours on DST days)."""
+    start = to_utc(datetime.combine(day, time.min), zone)
+    end = to_utc(datetime.combine(day + timedelta(days=1), time.min), zone)
+    return start, end
+
+
+def format_window(start: datetime, end: datetime, zone: ZoneInfo) -> str:
+    """'Tue 24 Nov, 13:00–15:00' in the site's zone (the customer's words for a window)."""
+    local_start, local_end = to_local(start, zone), to_local(end, zone)
+    if local_start.date() == local_end.date():
+        return f"{local_start:%a %d %b}, {local_start:%H:%M}–{local_end:%H:%M}"
+    return f"{local_start:%a %d %b %H:%M} – {local_end:%a %d %b %H:%M}"

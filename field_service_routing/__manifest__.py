@@ -1,0 +1,14 @@
+{
+    "name": "Field Service CX – Routing",
+    "summary": "OR-Tools day planning that protects windows, with ETAs and re-planning",
+    "version": "18.0.1.0.0",
+    "category": "Services/Field Service",
+    "author": "Field Service CX contributors",
+    "license": "LGPL-3",
+    "depends": ["field_service_cx"],
+    "external_dependencies": {"python": ["ortools"]},
+    "data": [
+        "views/res_config_settings_views.xml",
+    ],
+    "installable": True,
+}

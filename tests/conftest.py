@@ -1,0 +1,25 @@
+"""Pure tests import our plain-Python packages without Odoo.
+
+- ``solver`` (field_service_routing/solver) from its addon folder, as its command line does;
+- ``fs_cx_tools`` is field_service_cx/tools loaded on its own, since importing the addon package
+  would import Odoo.
+"""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "field_service_routing"))
+
+
+def _load_package(name, folder):
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+_load_package("fs_cx_tools", REPO / "field_service_cx" / "tools")

@@ -1,0 +1,55 @@
+from datetime import datetime
+
+from fs_cx_tools import kits, phones, slots
+
+
+def test_missing_parts_only_lists_shortfalls():
+    assert kits.missing_parts({"valve": 2, "seal": 1}, {"valve": 1, "seal": 3}) == {"valve": 1}
+    assert kits.missing_parts({"valve": 2}, {"valve": -4}) == {"valve": 2}
+
+
+def test_best_pickup_prefers_full_cover_then_distance():
+    missing = {"valve": 1, "seal": 2}
+    stock = {"depot": {"valve": 5, "seal": 5}, "van2": {"valve": 1}, "far": {"valve": 9, "seal": 9}}
+    distance = {"depot": 12.0, "van2": 1.0, "far": 40.0}
+    assert kits.best_pickup(missing, stock, distance) == "depot"
+    assert kits.best_pickup(missing, {"van2": {"valve": 1}}, distance) == "van2"
+    assert kits.best_pickup({}, stock, distance) is None
+    assert kits.best_pickup(missing, {"x": {}}, distance) is None
+
+
+def test_phone_national_number_becomes_e164_with_country():
+    check = phones.check_phone("06 12 34 56 78", "FR")
+    assert check.e164 == "+33612345678" and check.is_mobile and check.problem is None
+
+
+def test_landline_is_valid_but_not_mobile():
+    check = phones.check_phone("01 42 68 53 00", "fr")
+    assert check.e164 == "+33142685300" and not check.is_mobile
+
+
+def test_invalid_numbers_carry_the_parsers_reason():
+    assert "too short" in phones.check_phone("+33 6 12", None).problem
+    assert "country" in phones.check_phone("0612345678", None).problem
+    assert phones.check_phone("not a phone", "FR").problem
+
+
+def test_empty_number_is_no_problem():
+    assert phones.check_phone("  ", "FR") == phones.PhoneCheck(None, False, None)
+
+
+def test_offered_windows_need_a_technician_for_the_whole_service():
+    day = [(datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 12))]
+    working = {"ann": day, "bob": [(datetime(2026, 3, 2, 13), datetime(2026, 3, 2, 17))]}
+    grid = list(slots.day_grid(datetime(2026, 3, 2), 8, 18, 120))
+    offered = slots.offered_windows(working, grid, 90)
+    assert [(s.start.hour, s.technicians) for s in offered] == [
+        (8, ("ann",)),
+        (10, ("ann",)),
+        (14, ("bob",)),
+    ]
+
+
+def test_no_technician_working_offers_nothing():
+    grid = list(slots.day_grid(datetime(2026, 3, 2), 8, 18, 120))
+    assert slots.offered_windows({"ann": []}, grid, 60) == []

@@ -1,0 +1,50 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fs_cx_tools import windows
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_valid_window_has_no_problem():
+    assert windows.window_problem(datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 10), 60) is None
+
+
+def test_end_before_start_is_refused():
+    problem = windows.window_problem(datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 8), 60)
+    assert "before it starts" in problem
+
+
+def test_window_shorter_than_service_is_refused():
+    problem = windows.window_problem(datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 8, 30), 60)
+    assert "shorter than the service" in problem and "30 min" in problem
+
+
+def test_half_window_is_refused():
+    assert windows.window_problem(datetime(2026, 3, 2, 8), None, 60)
+
+
+def test_unknown_zone_falls_back_with_a_note():
+    zone, note = windows.resolve_zone("Mars/Olympus", "Europe/Paris")
+    assert zone == PARIS and "Mars/Olympus" in note
+    zone, note = windows.resolve_zone(None, "")
+    assert zone == windows.UTC and note is None
+
+
+def test_round_trip_through_local_time():
+    utc = datetime(2026, 7, 1, 6, 0)
+    local = windows.to_local(utc, PARIS)
+    assert (local.hour, local.utcoffset().total_seconds()) == (8, 7200)
+    assert windows.to_utc(local.replace(tzinfo=None), PARIS) == utc
+
+
+def test_dst_days_have_23_and_25_hours():
+    start, end = windows.local_day_bounds(date(2026, 3, 29), PARIS)
+    assert (end - start).total_seconds() == 23 * 3600
+    start, end = windows.local_day_bounds(date(2026, 10, 25), PARIS)
+    assert (end - start).total_seconds() == 25 * 3600
+
+
+def test_format_window_in_site_time():
+    text = windows.format_window(datetime(2026, 1, 6, 12), datetime(2026, 1, 6, 14), PARIS)
+    assert text == "Tue 06 Jan, 13:00–15:00"
