@@ -17,9 +17,10 @@ LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<rest>.*)$"
 )
 ODOO_RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+# unittest's skip line ("<logger>: skipped <test> : <reason>") and the reasons tours give.
 SKIPPED = re.compile(
-    r"odoo\.tests\.\S*: skipped |module is not installed|executable not found|"
-    r"Failed to detect chrome|Error during Chrome"
+    r"^\S+: skipped \S.* : |websocket-client module is not installed|Chrome executable not found|"
+    r"Failed to detect chrome|Error during Chrome|Cannot connect to chrome"
 )
 NOT_LOADED = re.compile(
     r"Some modules are not loaded|invalid module names|not installable|"
