@@ -8,6 +8,10 @@
     "depends": ["field_service_cx"],
     "external_dependencies": {"python": ["ortools"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/field_service_routing_security.xml",
+        "data/fs_route_cron.xml",
+        "views/fs_route_plan_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "installable": True,

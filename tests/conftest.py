@@ -1,8 +1,8 @@
 """Pure tests import our plain-Python packages without Odoo.
 
 - ``solver`` (field_service_routing/solver) from its addon folder, as its command line does;
-- ``fs_cx_tools`` is field_service_cx/tools loaded on its own, since importing the addon package
-  would import Odoo.
+- ``fs_cx_tools``, ``fs_routing_tools`` and ``fs_feedback_tools`` are the addons' tools/ folders
+  loaded on their own, since importing an addon package would import Odoo.
 """
 
 import importlib.util
@@ -23,3 +23,5 @@ def _load_package(name, folder):
 
 
 _load_package("fs_cx_tools", REPO / "field_service_cx" / "tools")
+_load_package("fs_routing_tools", REPO / "field_service_routing" / "tools")
+_load_package("fs_feedback_tools", REPO / "field_service_feedback" / "tools")

@@ -1,1 +1,3 @@
 from . import test_travel_settings
+from . import test_route_plan
+from . import test_travel_matrix

@@ -1,0 +1,1 @@
+"""Pure rules of field_service_feedback: plain Python, no Odoo import, tested in tests/."""

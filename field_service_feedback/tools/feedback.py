@@ -1,0 +1,77 @@
+"""Ratings, NPS and the follow-up rules: plain Python, checked before anything is written."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MAX_COMMENT_CHARS = 2000
+
+
+class FeedbackError(ValueError):
+    """Input a customer can correct; the message is shown to them as is."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    stars: int
+    nps: int
+    comment: str
+
+
+def _whole_number(raw, name, low, high):
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise FeedbackError(f"Please give {name}.")
+    if isinstance(raw, bool):
+        raise FeedbackError(f"{name.capitalize()} must be a whole number from {low} to {high}.")
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        raise FeedbackError(
+            f"{name.capitalize()} must be a whole number from {low} to {high}."
+        ) from None
+    if not low <= value <= high:
+        raise FeedbackError(f"{name.capitalize()} must be from {low} to {high}, not {value}.")
+    return value
+
+
+def parse_feedback(stars, nps, comment) -> Feedback:
+    """Validate raw form values: stars 1–5, NPS 0–10, a plain-text comment of bounded length."""
+    text = (comment or "").strip()
+    if len(text) > MAX_COMMENT_CHARS:
+        raise FeedbackError(
+            f"Your comment is too long ({len(text)} characters); "
+            f"please keep it under {MAX_COMMENT_CHARS}."
+        )
+    return Feedback(
+        stars=_whole_number(stars, "a star rating", 1, 5),
+        nps=_whole_number(nps, "a recommendation score", 0, 10),
+        comment=text,
+    )
+
+
+def nps_category(nps: int) -> str:
+    """promoter (9–10), passive (7–8) or detractor (0–6)."""
+    if nps >= 9:
+        return "promoter"
+    if nps >= 7:
+        return "passive"
+    return "detractor"
+
+
+def needs_follow_up(stars: int, nps: int) -> bool:
+    """Someone calls back when the score says detractor or the stars are 2 or fewer."""
+    return nps_category(nps) == "detractor" or stars <= 2
+
+
+def nps_score(scores) -> float | None:
+    """% promoters − % detractors, from −100 to 100; None without any score."""
+    scores = list(scores)
+    if not scores:
+        return None
+    promoters = sum(1 for s in scores if nps_category(s) == "promoter")
+    detractors = sum(1 for s in scores if nps_category(s) == "detractor")
+    return 100.0 * (promoters - detractors) / len(scores)
+
+
+def may_edit(submitted_at: datetime, now: datetime, edit_minutes: int) -> bool:
+    """The same customer may change their rating for a short while after sending it."""
+    return now - submitted_at <= timedelta(minutes=edit_minutes)

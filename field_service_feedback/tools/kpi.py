@@ -1,0 +1,153 @@
+"""The manager's KPIs, defined once.
+
+The reporting view (``fs.kpi.visit``) has one row per visit with 0/1 flags and minutes;
+summing its columns over any group (technician, team, job type, week) gives ``KpiCounts``,
+and ``kpis()`` turns those sums into the rates managers read. Cancelled visits are counted
+only for themselves: every other KPI leaves them out.
+
+- on-time arrival: arrivals inside the latest window promised before arrival ÷ arrivals
+  (and the same against the original booking window);
+- first-time fix: done visits with no repeat visit ÷ done visits; repeat rate: repeats ÷ done;
+- travel minutes per job: planned (from the route plan) and actual (on the way → arrived);
+- rating rate: ratings received ÷ rating requests; average stars; NPS = % promoters − %
+  detractors among NPS answers;
+- dispute rate: done visits with a dispute ÷ done visits;
+- reschedule rate by the customer and by the company ÷ visits; no-access ("customer not
+  home") rate ÷ visits whose technician reached the door; reminder confirmation rate:
+  confirmed visits ÷ visits sent a reminder; average notice given for delays (minutes between
+  the delay alert and the end of the window it replaced).
+"""
+
+from dataclasses import dataclass, fields
+
+COUNT_FIELDS = (
+    "visits",
+    "cancelled",
+    "arrived",
+    "on_time_latest",
+    "on_time_original",
+    "done",
+    "first_time_fix",
+    "repeats",
+    "travel_planned_min",
+    "travel_planned_jobs",
+    "travel_actual_min",
+    "travel_actual_jobs",
+    "rating_requests",
+    "ratings",
+    "rating_sum",
+    "nps_answers",
+    "promoters",
+    "detractors",
+    "disputed",
+    "resched_customer",
+    "resched_company",
+    "not_home",
+    "reached",
+    "reminded",
+    "confirmed_after_reminder",
+    "delay_alerts",
+    "delay_notice_min",
+)
+
+
+@dataclass(frozen=True)
+class KpiCounts:
+    visits: float = 0
+    cancelled: float = 0
+    arrived: float = 0
+    on_time_latest: float = 0
+    on_time_original: float = 0
+    done: float = 0
+    first_time_fix: float = 0
+    repeats: float = 0
+    travel_planned_min: float = 0
+    travel_planned_jobs: float = 0
+    travel_actual_min: float = 0
+    travel_actual_jobs: float = 0
+    rating_requests: float = 0
+    ratings: float = 0
+    rating_sum: float = 0
+    nps_answers: float = 0
+    promoters: float = 0
+    detractors: float = 0
+    disputed: float = 0
+    resched_customer: float = 0
+    resched_company: float = 0
+    not_home: float = 0
+    reached: float = 0
+    reminded: float = 0
+    confirmed_after_reminder: float = 0
+    delay_alerts: float = 0
+    delay_notice_min: float = 0
+
+    @classmethod
+    def from_sums(cls, sums):
+        """From a dict of column sums (None counts as 0)."""
+        return cls(**{name: float(sums.get(name) or 0) for name in COUNT_FIELDS})
+
+
+assert tuple(f.name for f in fields(KpiCounts)) == COUNT_FIELDS
+
+# (key, label, unit): the order managers read them in, on the dashboard and in the workbook.
+KPI_LABELS = (
+    ("on_time_rate", "On-time arrival (latest promise)", "%"),
+    ("on_time_original_rate", "On-time arrival (original booking)", "%"),
+    ("first_time_fix_rate", "First-time fix", "%"),
+    ("repeat_rate", "Repeat visits", "%"),
+    ("travel_planned_per_job", "Travel per job, planned (min)", "min"),
+    ("travel_actual_per_job", "Travel per job, actual (min)", "min"),
+    ("rating_rate", "Rating rate", "%"),
+    ("average_rating", "Average rating (stars)", "stars"),
+    ("nps", "NPS", "score"),
+    ("dispute_rate", "Dispute rate", "%"),
+    ("resched_customer_rate", "Rescheduled by the customer", "%"),
+    ("resched_company_rate", "Rescheduled by us", "%"),
+    ("not_home_rate", "Customer not home", "%"),
+    ("confirmation_rate", "Reminder confirmation", "%"),
+    ("delay_notice", "Notice given for delays (min)", "min"),
+)
+# For these, lower is better (the trend arrow reads the other way).
+LOWER_IS_BETTER = {
+    "repeat_rate",
+    "travel_planned_per_job",
+    "travel_actual_per_job",
+    "dispute_rate",
+    "resched_company_rate",
+    "not_home_rate",
+}
+
+
+def _ratio(part, whole, scale=100.0):
+    return None if not whole else scale * part / whole
+
+
+def kpis(c: KpiCounts) -> dict:
+    """The KPI values (None where the denominator is zero: no data is not 0 %)."""
+    return {
+        "on_time_rate": _ratio(c.on_time_latest, c.arrived),
+        "on_time_original_rate": _ratio(c.on_time_original, c.arrived),
+        "first_time_fix_rate": _ratio(c.first_time_fix, c.done),
+        "repeat_rate": _ratio(c.repeats, c.done),
+        "travel_planned_per_job": _ratio(c.travel_planned_min, c.travel_planned_jobs, 1.0),
+        "travel_actual_per_job": _ratio(c.travel_actual_min, c.travel_actual_jobs, 1.0),
+        "rating_rate": _ratio(c.ratings, c.rating_requests),
+        "average_rating": _ratio(c.rating_sum, c.ratings, 1.0),
+        "nps": _ratio(c.promoters - c.detractors, c.nps_answers),
+        "dispute_rate": _ratio(c.disputed, c.done),
+        "resched_customer_rate": _ratio(c.resched_customer, c.visits),
+        "resched_company_rate": _ratio(c.resched_company, c.visits),
+        "not_home_rate": _ratio(c.not_home, c.reached),
+        "confirmation_rate": _ratio(c.confirmed_after_reminder, c.reminded),
+        "delay_notice": _ratio(c.delay_notice_min, c.delay_alerts, 1.0),
+    }
+
+
+def trend(current, previous, key):
+    """'up', 'down' or 'flat' in the direction that is good for ``key``; None without data."""
+    if current is None or previous is None:
+        return None
+    if abs(current - previous) < 1e-9:
+        return "flat"
+    better = current < previous if key in LOWER_IS_BETTER else current > previous
+    return "better" if better else "worse"

@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+from odoo.addons.field_service_cx.tools import visit_states as vs
+
+# Moves after which the rest of the technician's day is re-timed.
+REPLAN_AFTER = (vs.EN_ROUTE, vs.ON_SITE, vs.DONE, vs.NOT_HOME, vs.CANCELLED)
+
+
+class ProjectTask(models.Model):
+    _inherit = "project.task"
+
+    fs_route_pinned = fields.Boolean(
+        "Locked in the route",
+        help="The planner keeps this visit with its technician and in its place.",
+        tracking=True,
+    )
+    fs_replan_pending = fields.Boolean(copy=False, index="btree_not_null")
+
+    def _fs_move(self, target, extra=None):
+        result = super()._fs_move(target, extra)
+        if target in REPLAN_AFTER:
+            moved = self.filtered(lambda task: task.fs_technician_id and task.fs_visit_date)
+            if moved:
+                # sudo: a bookkeeping flag and a cron trigger, asked for by the technician's move.
+                moved.sudo().fs_replan_pending = True
+                self.env.ref("field_service_routing.ir_cron_fs_route_replan").sudo()._trigger()
+        return result
+
+    def _fs_routing_etas_changed(self):
+        """Hook: the ETAs of these visits were (re)computed; customer messages react here."""
+        if hasattr(self, "_fs_check_delays"):
+            self._fs_check_delays()
+
+    @api.model
+    def _cron_fs_replan_days(self, limit=20):
+        """Re-time the days of technicians who moved on, and of those running late."""
+        now = fields.Datetime.now()
+        pending = self.search([("fs_replan_pending", "=", True)])
+        late = self.search(
+            [
+                ("fs_state", "in", (vs.SCHEDULED, vs.CONFIRMED)),
+                ("fs_eta", "<", now),
+                ("fs_technician_id", "!=", False),
+                ("fs_visit_date", "!=", False),
+            ]
+        )
+        days = sorted(
+            {(task.fs_technician_id, task.fs_visit_date) for task in pending | late},
+            key=lambda pair: (pair[1], pair[0].id),
+        )
+        for employee, day in days[:limit]:
+            self.env["fs.route.plan"]._fs_replan_technician_day(employee, day, now=now)
+        done = set(days[:limit])
+        pending.filtered(lambda t: (t.fs_technician_id, t.fs_visit_date) in done).write(
+            {"fs_replan_pending": False}
+        )
+        self.env["ir.cron"]._notify_progress(done=len(done), remaining=max(len(days) - limit, 0))

@@ -1,0 +1,128 @@
+"""Split a large day into geographic parts solved one after another.
+
+Only when the technicians are interchangeable (same day, capacity, limits), no visit is restricted
+to some of them and none is pinned: then visits are clustered by travel time (balanced k-medoids
+on the matrix, no coordinates needed) and the fleet is shared in proportion to the part sizes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .model import Problem
+
+# Parts of about this many visits: OR-Tools' search stays effective up to roughly this size.
+PART_SIZE = 125
+# Decompose only above this many visits.
+MIN_VISITS = 300
+_ITERATIONS = 3
+
+
+def sectors(
+    problem: Problem,
+    visit_ids: Sequence[int],
+    tech_ids: Sequence[int],
+    candidates: dict[int, tuple[int, ...]],
+) -> list[tuple[list[int], list[int]]]:
+    """Parts of (visit indices, technician indices); one part when not worth splitting."""
+    whole = [(list(visit_ids), list(tech_ids))]
+    if len(visit_ids) < MIN_VISITS or not _interchangeable(
+        problem, visit_ids, tech_ids, candidates
+    ):
+        return whole
+    parts = math.ceil(len(visit_ids) / PART_SIZE)
+    if len(tech_ids) < 2 * parts:
+        return whole
+    clusters = _balanced_medoids(problem, list(visit_ids), parts)
+    shares = _share_fleet(len(tech_ids), [len(c) for c in clusters])
+    out = []
+    first = 0
+    for cluster, share in zip(clusters, shares, strict=False):
+        out.append((sorted(cluster), list(tech_ids[first : first + share])))
+        first += share
+    return out
+
+
+def _interchangeable(
+    problem: Problem,
+    visit_ids: Sequence[int],
+    tech_ids: Sequence[int],
+    candidates: dict[int, tuple[int, ...]],
+) -> bool:
+    techs = [problem.technicians[t] for t in tech_ids]
+    first = techs[0]
+    same = all(
+        (t.start_location, t.end_location, t.shift, t.breaks, t.capacity, t.max_visits)
+        == (
+            first.start_location,
+            first.end_location,
+            first.shift,
+            first.breaks,
+            first.capacity,
+            first.max_visits,
+        )
+        for t in techs
+    )
+    if not same:
+        return False
+    everyone = len(tech_ids)
+    return all(
+        len(candidates[v]) == everyone and problem.visits[v].pinned_technician is None
+        for v in visit_ids
+    )
+
+
+def _share_fleet(fleet: int, sizes: list[int]) -> list[int]:
+    total = sum(sizes)
+    shares = [max(1, fleet * size // total) for size in sizes]
+    k = 0
+    while sum(shares) < fleet:
+        shares[k % len(shares)] += 1
+        k += 1
+    while sum(shares) > fleet:
+        biggest = max(range(len(shares)), key=lambda i: shares[i])
+        shares[biggest] -= 1
+    return shares
+
+
+def _balanced_medoids(problem: Problem, visit_ids: list[int], parts: int) -> list[list[int]]:
+    durations = problem.duration_matrix
+    loc = {v: problem.visits[v].location for v in visit_ids}
+
+    def gap(a: int, b: int) -> int:
+        return durations[loc[a]][loc[b]] + durations[loc[b]][loc[a]]
+
+    # Farthest-point seeds, starting from the visit farthest from the first one.
+    seeds = [max(visit_ids, key=lambda v: gap(visit_ids[0], v))]
+    nearest = {v: gap(seeds[0], v) for v in visit_ids}
+    while len(seeds) < parts:
+        seed = max(visit_ids, key=lambda v: nearest[v])
+        seeds.append(seed)
+        for v in visit_ids:
+            nearest[v] = min(nearest[v], gap(seed, v))
+    limit = math.ceil(len(visit_ids) / parts * 1.05)
+    clusters: list[list[int]] = []
+    for _ in range(_ITERATIONS):
+        clusters = _assign(visit_ids, seeds, limit, gap)
+        seeds = [min(c, key=lambda m, c=c: sum(gap(m, o) for o in c)) for c in clusters]
+    return [c for c in clusters if c]
+
+
+def _assign(visit_ids, seeds, limit, gap) -> list[list[int]]:
+    """Each visit to its nearest seed with room, most constrained (largest regret) first."""
+    ranked = {v: sorted(range(len(seeds)), key=lambda k: gap(seeds[k], v)) for v in visit_ids}
+
+    def regret(v: int) -> int:
+        order = ranked[v]
+        if len(order) < 2:
+            return 0
+        return gap(seeds[order[1]], v) - gap(seeds[order[0]], v)
+
+    clusters: list[list[int]] = [[] for _ in seeds]
+    for v in sorted(visit_ids, key=regret, reverse=True):
+        for k in ranked[v]:
+            if len(clusters[k]) < limit:
+                clusters[k].append(v)
+                break
+    return clusters

@@ -1,0 +1,357 @@
+"""The only module that imports OR-Tools: builds a routing model and runs the search.
+
+Nodes, not locations, index the registered matrices: one node per visit, one per distinct depot
+location, and one shared "anywhere" end node for technicians without an end location. The time
+transit from node i to node j is service(i) + travel(loc(i), loc(j)), registered as data
+(``RegisterTransitMatrix``), so the search never calls back into Python.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
+
+from .model import MAX_PRIORITY, Problem
+
+_FIRST = routing_enums_pb2.FirstSolutionStrategy
+_META = routing_enums_pb2.LocalSearchMetaheuristic
+
+FIRST_SOLUTION_STRATEGIES = {
+    "parallel_cheapest_insertion": _FIRST.PARALLEL_CHEAPEST_INSERTION,
+    "local_cheapest_insertion": _FIRST.LOCAL_CHEAPEST_INSERTION,
+    "path_cheapest_arc": _FIRST.PATH_CHEAPEST_ARC,
+    "sequential_cheapest_insertion": _FIRST.SEQUENTIAL_CHEAPEST_INSERTION,
+    "savings": _FIRST.SAVINGS,
+    "christofides": _FIRST.CHRISTOFIDES,
+    "automatic": _FIRST.AUTOMATIC,
+}
+METAHEURISTICS = {
+    "guided_local_search": _META.GUIDED_LOCAL_SEARCH,
+    "greedy_descent": _META.GREEDY_DESCENT,
+    "simulated_annealing": _META.SIMULATED_ANNEALING,
+    "tabu_search": _META.TABU_SEARCH,
+}
+
+# A pinned visit is worth this many ordinary visits of the same priority.
+_PINNED_WEIGHT = 100
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """How to search: the solve() defaults come from ``tuned_options``."""
+
+    time_limit_s: float
+    first_solution: str = "path_cheapest_arc"
+    metaheuristic: str = "greedy_descent"
+    iterated_local_search: bool = True
+    gls_lambda: float = 0.1
+    solution_limit: int | None = None
+    lns_operators: bool = False
+    ruin: str = "sisr"
+    ruin_size: int = 20
+    neighbors_ratio: float = 1.0
+    min_neighbors: int = 1
+    tweaks: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class RawRoute:
+    """A route as read from the search: technician index, (visit index, service start) pairs."""
+
+    technician: int
+    visits: tuple[tuple[int, int], ...]
+    breaks: tuple[tuple[int, int], ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Routes (only non-empty ones), the search objective, and timings."""
+
+    routes: tuple[RawRoute, ...]
+    objective: int
+    found: bool
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Model:
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time_dim: pywrapcp.RoutingDimension
+    node_visit: list[int]
+    technicians: list[int]
+    breaks: dict[int, list[pywrapcp.IntervalVar]]
+
+
+def drop_penalty_unit(problem: Problem) -> int:
+    """A penalty that beats any saving from dropping a visit (2 x the largest arc cost + 1)."""
+    matrix = problem.distance_matrix if problem.objective == "distance" else problem.duration_matrix
+    largest = max((max(row) for row in matrix), default=0)
+    longest_service = max((v.service_s for v in problem.visits), default=0)
+    if problem.objective == "duration":
+        largest += longest_service
+    return 2 * max(1, largest) + 1
+
+
+def _build(
+    problem: Problem,
+    visit_ids: Sequence[int],
+    tech_ids: Sequence[int],
+    candidates: dict[int, tuple[int, ...]],
+) -> _Model:
+    techs = [problem.technicians[t] for t in tech_ids]
+    visits = [problem.visits[v] for v in visit_ids]
+    depot_locs = sorted(
+        {t.start_location for t in techs}
+        | {t.end_location for t in techs if t.end_location is not None}
+    )
+    locs = [v.location for v in visits] + depot_locs
+    service = [v.service_s for v in visits] + [0] * len(depot_locs)
+    depot_node = {loc: len(visits) + k for k, loc in enumerate(depot_locs)}
+    free_end = any(t.end_location is None for t in techs)
+    n_nodes = len(locs) + (1 if free_end else 0)
+    free_node = len(locs)
+
+    starts = [depot_node[t.start_location] for t in techs]
+    ends = [free_node if t.end_location is None else depot_node[t.end_location] for t in techs]
+    manager = pywrapcp.RoutingIndexManager(n_nodes, len(techs), starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+
+    durations = problem.duration_matrix
+    time_rows = []
+    for loc, serv in zip(locs, service, strict=False):
+        row = durations[loc]
+        values = [row[other] + serv for other in locs]
+        if free_end:
+            values.append(serv)
+        time_rows.append(values)
+    if free_end:
+        time_rows.append([0] * n_nodes)
+    time_idx = routing.RegisterTransitMatrix(time_rows)
+
+    if problem.objective == "distance":
+        assert problem.distance_matrix is not None
+        distances = problem.distance_matrix
+        cost_rows = []
+        for loc in locs:
+            row = distances[loc]
+            values = [row[other] for other in locs]
+            if free_end:
+                values.append(0)
+            cost_rows.append(values)
+        if free_end:
+            cost_rows.append([0] * n_nodes)
+        routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(cost_rows))
+    else:
+        # Service of the from-node is constant for a given set of served visits.
+        routing.SetArcCostEvaluatorOfAllVehicles(time_idx)
+
+    horizon = max(t.shift.end for t in techs) + 1
+    routing.AddDimension(time_idx, horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    solver = routing.solver()
+
+    for v, tech in enumerate(techs):
+        time_dim.CumulVar(routing.Start(v)).SetRange(tech.shift.start, tech.shift.end)
+        time_dim.CumulVar(routing.End(v)).SetRange(tech.shift.start, tech.shift.end)
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+
+    unit = drop_penalty_unit(problem)
+    tech_pos = {t: k for k, t in enumerate(tech_ids)}
+    for node, (vi, visit) in enumerate(zip(visit_ids, visits, strict=False)):
+        index = manager.NodeToIndex(node)
+        cumul = time_dim.CumulVar(index)
+        ordered = sorted(visit.time_windows, key=lambda w: w.start)
+        cumul.SetRange(ordered[0].start, ordered[-1].end)
+        for before, after in pairwise(ordered):
+            cumul.RemoveInterval(before.end + 1, after.start - 1)
+        allowed = [tech_pos[t] for t in candidates[vi] if t in tech_pos]
+        if len(allowed) < len(techs):
+            # SetAllowedVehiclesForIndex accepts no Python sequence in 9.15's binding; restrict
+            # the vehicle variable instead (-1 = not performed, the visit stays optional).
+            routing.VehicleVar(index).SetValues([-1, *allowed])
+        weight = 1 + visit.priority
+        if visit.pinned_technician is not None:
+            weight = (MAX_PRIORITY + 1) * _PINNED_WEIGHT
+        routing.AddDisjunction([index], unit * weight)
+
+    if any(v.demand for v in visits) and any(t.capacity is not None for t in techs):
+        total = sum(v.demand for v in visits)
+        demand_idx = routing.RegisterUnaryTransitVector(
+            [v.demand for v in visits] + [0] * (n_nodes - len(visits))
+        )
+        capacities = [total if t.capacity is None else t.capacity for t in techs]
+        routing.AddDimensionWithVehicleCapacity(demand_idx, 0, capacities, True, "load")
+
+    pinned = [(n, v) for n, v in enumerate(visits) if v.pinned_sequence is not None]
+    if any(t.max_visits is not None for t in techs) or pinned:
+        count_idx = routing.RegisterUnaryTransitVector(
+            [1] * len(visits) + [0] * (n_nodes - len(visits))
+        )
+        limits = [len(visits) if t.max_visits is None else t.max_visits for t in techs]
+        routing.AddDimensionWithVehicleCapacity(count_idx, 0, limits, True, "count")
+        _add_pinned_order(routing, manager, pinned)
+
+    breaks: dict[int, list[pywrapcp.IntervalVar]] = {}
+    visit_transits = None
+    for v, tech in enumerate(techs):
+        if not tech.breaks:
+            continue
+        if visit_transits is None:
+            visit_transits = [0] * (routing.Size() + routing.vehicles())
+            for node in range(len(visits)):
+                visit_transits[manager.NodeToIndex(node)] = service[node]
+        intervals = [
+            solver.FixedDurationIntervalVar(
+                b.start, b.end - b.duration_s, b.duration_s, False, f"break {tech.id} {k}"
+            )
+            for k, b in enumerate(tech.breaks)
+        ]
+        time_dim.SetBreakIntervalsOfVehicle(intervals, v, visit_transits)
+        for interval in intervals:
+            routing.AddIntervalToAssignment(interval)
+        breaks[v] = intervals
+
+    node_visit = list(visit_ids)
+    return _Model(manager, routing, time_dim, node_visit, list(tech_ids), breaks)
+
+
+def _add_pinned_order(routing, manager, pinned) -> None:
+    """Pinned visits of one technician keep their relative order (when both are served)."""
+    count = routing.GetDimensionOrDie("count")
+    solver = routing.solver()
+    by_tech: dict[str, list[tuple[int, int]]] = {}
+    for node, visit in pinned:
+        by_tech.setdefault(visit.pinned_technician, []).append((visit.pinned_sequence, node))
+    for chain in by_tech.values():
+        chain.sort()
+        nodes = [manager.NodeToIndex(node) for _, node in chain]
+        for k, first in enumerate(nodes):
+            for second in nodes[k + 1 :]:
+                both = routing.ActiveVar(first) * routing.ActiveVar(second)
+                gap = count.CumulVar(second) - count.CumulVar(first)
+                solver.Add(both * gap >= both)
+
+
+def _parameters(options: SearchOptions, time_limit_s: float):
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = FIRST_SOLUTION_STRATEGIES[options.first_solution]
+    params.local_search_metaheuristic = METAHEURISTICS[options.metaheuristic]
+    params.guided_local_search_lambda_coefficient = options.gls_lambda
+    params.use_full_propagation = False
+    if options.iterated_local_search:
+        params.use_iterated_local_search = True
+        ils = params.iterated_local_search_parameters
+        rr = ils.ruin_recreate_parameters
+        del rr.ruin_strategies[:]
+        strategy = rr.ruin_strategies.add()
+        if options.ruin == "sisr":
+            strategy.sisr.max_removed_sequence_size = options.ruin_size
+            strategy.sisr.avg_num_removed_visits = options.ruin_size
+            strategy.sisr.bypass_factor = 0.01
+        elif options.ruin == "random_walk":
+            strategy.random_walk.num_removed_visits = options.ruin_size
+        else:
+            strategy.spatially_close_routes.num_ruined_routes = max(1, options.ruin_size // 5)
+        sa = ils.reference_solution_acceptance_strategy.simulated_annealing
+        sa.automatic_temperatures = True
+    if options.lns_operators:
+        ops = params.local_search_operators
+        on = optional_boolean_pb2.BOOL_TRUE
+        ops.use_relocate_neighbors = on
+        ops.use_cross_exchange = on
+        ops.use_path_lns = on
+        ops.use_inactive_lns = on
+        ops.use_relocate_and_make_active = on
+    params.ls_operator_neighbors_ratio = options.neighbors_ratio
+    params.ls_operator_min_neighbors = options.min_neighbors
+    for path, value in options.tweaks:
+        target = params
+        *parents, leaf = path.split(".")
+        for part in parents:
+            target = getattr(target, part)
+        setattr(target, leaf, value)
+    if options.solution_limit is not None:
+        params.solution_limit = options.solution_limit
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    return params
+
+
+def search(
+    problem: Problem,
+    visit_ids: Sequence[int],
+    tech_ids: Sequence[int],
+    candidates: dict[int, tuple[int, ...]],
+    options: SearchOptions,
+    initial: Sequence[Sequence[int]] | None = None,
+) -> SearchResult:
+    """Build the model for the given visits and technicians (indices) and search.
+
+    ``initial``, when given, holds one list of visit indices per technician in ``tech_ids``; it is
+    used as the first solution when OR-Tools accepts it.
+    """
+    began = time.monotonic()
+    model = _build(problem, visit_ids, tech_ids, candidates)
+    built = time.monotonic()
+    remaining = max(0.01, options.time_limit_s - (built - began))
+    params = _parameters(options, remaining)
+    routing = model.routing
+    solution = None
+    if initial is not None:
+        node_of = {vi: node for node, vi in enumerate(model.node_visit)}
+        routes = [
+            [model.manager.NodeToIndex(node_of[vi]) for vi in route if vi in node_of]
+            for route in initial
+        ]
+        routing.CloseModelWithParameters(params)
+        start = routing.ReadAssignmentFromRoutes(routes, True)
+        if start is not None:
+            solution = routing.SolveFromAssignmentWithParameters(start, params)
+    if solution is None:
+        remaining = max(0.01, options.time_limit_s - (time.monotonic() - began))
+        params.time_limit.FromMilliseconds(max(1, int(remaining * 1000)))
+        if options.iterated_local_search:
+            solution = routing.SolveWithIteratedLocalSearch(params)
+        else:
+            solution = routing.SolveWithParameters(params)
+    done = time.monotonic()
+    stats = {"build_s": built - began, "search_s": done - built}
+    if solution is None:
+        return SearchResult((), 0, False, stats)
+    return SearchResult(_read(model, solution), solution.ObjectiveValue(), True, stats)
+
+
+def _read(model: _Model, solution) -> tuple[RawRoute, ...]:
+    routing, manager, time_dim = model.routing, model.manager, model.time_dim
+    n_visits = len(model.node_visit)
+    routes = []
+    for v, tech in enumerate(model.technicians):
+        index = routing.Start(v)
+        start = solution.Min(time_dim.CumulVar(index))
+        visits = []
+        index = solution.Value(routing.NextVar(index))
+        while not routing.IsEnd(index):
+            node = manager.IndexToNode(index)
+            if node < n_visits:
+                visits.append((model.node_visit[node], solution.Min(time_dim.CumulVar(index))))
+            index = solution.Value(routing.NextVar(index))
+        if not visits:
+            continue
+        end = solution.Min(time_dim.CumulVar(index))
+        breaks = tuple(
+            sorted(
+                (solution.StartValue(iv), iv.DurationMin())
+                for iv in model.breaks.get(v, [])
+                if solution.PerformedValue(iv)
+            )
+        )
+        routes.append(RawRoute(tech, tuple(visits), breaks, start, end))
+    return tuple(routes)

@@ -1,0 +1,1 @@
+"""Pure helpers of field_service_routing (no Odoo import)."""
