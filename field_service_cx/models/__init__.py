@@ -1,8 +1,11 @@
 from . import (
+    base_geocoder,
     crm_lead,
+    fs_demo,
     fs_job_type,
     fs_job_type_checklist_line,
     fs_job_type_kit_line,
+    fs_message,
     fs_required_skill,
     fs_visit_checklist_line,
     fs_visit_part,
@@ -12,5 +15,8 @@ from . import (
     hr_employee_base,
     project_project,
     project_task,
+    project_task_messages,
+    res_config_settings,
     res_partner,
 )
+from . import project_task_day_sheet

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import geo, kits
 
 
 class FsVisitPart(models.Model):
@@ -31,6 +34,15 @@ class FsVisitPart(models.Model):
         ),
     ]
 
+    @api.constrains("quantity", "quantity_used")
+    def _check_quantities(self):
+        for line in self:
+            if line.quantity < 0 or line.quantity_used < 0:
+                raise ValidationError(
+                    self.env._("%(part)s: quantities needed and used cannot be negative.")
+                    % {"part": line.product_id.display_name}
+                )
+
     @api.depends("product_id", "quantity", "task_id.fs_technician_id.fs_van_location_id")
     def _compute_quantity_in_van(self):
         on_hand = self._fs_van_stock()
@@ -55,3 +67,112 @@ class FsVisitPart(models.Model):
             )
         )
         return {(location.id, product.id): qty for location, product, qty in groups}
+
+    def _fs_pickup_by_task(self):
+        """{task id: (stock.location, text)}: where to pick up the parts missing from the van.
+
+        Candidates are the other internal stocks: warehouses (placed at their address) and the
+        other technicians' vans (placed where their technician's day starts). The rule is
+        ``tools.kits.best_pickup``: the nearest place holding every missing part, else the one
+        holding the most. One quant query for all the visits.
+        """
+        missing_lines = self.filtered(lambda line: line.quantity_missing > 0)
+        if not missing_lines:
+            return {}
+        missing_by_task = {}
+        for line in missing_lines:
+            needs = missing_by_task.setdefault(line.task_id, {})
+            needs[line.product_id.id] = needs.get(line.product_id.id, 0.0) + line.quantity_missing
+        places = self._fs_pickup_places(
+            set(missing_lines.product_id.ids), missing_lines.task_id.company_id
+        )
+        result = {}
+        for task, needs in missing_by_task.items():
+            own_van = task.fs_technician_id.fs_van_location_id
+            stock_by_place = {
+                key: place["stock"] for key, place in places.items() if place["location"] != own_van
+            }
+            start = task.fs_technician_id.fs_start_partner_id
+            origin = (start.partner_latitude, start.partner_longitude)
+            distance_to = {
+                key: geo.haversine_km(origin, places[key]["point"])
+                for key in stock_by_place
+                if places[key]["point"] and geo.is_real_point(*origin)
+            }
+            best = kits.best_pickup(needs, stock_by_place, distance_to)
+            if best is None:
+                continue
+            place = places[best]
+            lacking = [
+                product
+                for product, quantity in needs.items()
+                if place["stock"].get(product, 0.0) < quantity
+            ]
+            text = place["name"]
+            if best in distance_to:
+                text = f"{text}, {distance_to[best]:.1f} km"
+            if lacking:
+                text = self.env._("%(place)s (not all: %(lacking)s)") % {
+                    "place": text,
+                    "lacking": ", ".join(
+                        self.env["product.product"].browse(lacking).mapped("name")
+                    ),
+                }
+            result[task.id] = (place["location"], text)
+        return result
+
+    @api.model
+    def _fs_pickup_places(self, product_ids, companies):
+        """{place key: {location, name, point, stock {product id: available}}} for products."""
+        quants = self.env["stock.quant"]._read_group(
+            [
+                ("location_id.usage", "=", "internal"),
+                ("product_id", "in", list(product_ids)),
+                ("company_id", "in", (companies or self.env.companies).ids),
+                ("quantity", ">", 0),
+            ],
+            ["location_id", "product_id"],
+            ["quantity:sum", "reserved_quantity:sum"],
+        )
+        if not quants:
+            return {}
+        vans = {
+            employee.fs_van_location_id: employee
+            for employee in self.env["hr.employee.public"].search(
+                [("fs_van_location_id", "!=", False)]
+            )
+        }
+        van_by_path = {van.parent_path: van for van in vans}
+        places = {}
+        for location, product, quantity, reserved in quants:
+            van = next(
+                (van for path, van in van_by_path.items() if location.parent_path.startswith(path)),
+                None,
+            )
+            if van:
+                key, employee = ("van", van.id), vans[van]
+                start = employee.fs_start_partner_id
+                place = {
+                    "location": van,
+                    "name": self.env._("%(van)s (%(technician)s)")
+                    % {"van": van.name, "technician": employee.name},
+                    "point": (start.partner_latitude, start.partner_longitude) if start else None,
+                }
+            elif location.warehouse_id:
+                warehouse = location.warehouse_id
+                key, address = ("warehouse", warehouse.id), warehouse.partner_id
+                place = {
+                    "location": warehouse.lot_stock_id,
+                    "name": warehouse.name,
+                    "point": (address.partner_latitude, address.partner_longitude)
+                    if address
+                    else None,
+                }
+            else:
+                key = ("location", location.id)
+                place = {"location": location, "name": location.display_name, "point": None}
+            if place["point"] and not geo.is_real_point(*place["point"]):
+                place["point"] = None
+            stock = places.setdefault(key, dict(place, stock={}))["stock"]
+            stock[product.id] = stock.get(product.id, 0.0) + max(quantity - reserved, 0.0)
+        return places

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 from ..tools import visit_states as vs
+
+# How long "on the way" or "on site" stays true without a newer step.
+STATUS_FRESHNESS = timedelta(hours=12)
 
 TECHNICIAN_STATUSES = [
     ("off", "Off"),
@@ -45,7 +50,18 @@ class HrEmployeeBase(models.AbstractModel):
             ._read_group(
                 [
                     ("fs_technician_id", "in", self.ids),
-                    ("fs_state", "in", [vs.EN_ROUTE, vs.ON_SITE]),
+                    # A visit left on site or on the way since yesterday says nothing about now.
+                    "|",
+                    "&",
+                    ("fs_state", "=", vs.EN_ROUTE),
+                    "|",
+                    ("fs_en_route_at", "=", False),
+                    ("fs_en_route_at", ">=", now - STATUS_FRESHNESS),
+                    "&",
+                    ("fs_state", "=", vs.ON_SITE),
+                    "|",
+                    ("fs_arrived_at", "=", False),
+                    ("fs_arrived_at", ">=", now - STATUS_FRESHNESS),
                 ],
                 ["fs_technician_id"],
                 ["fs_state:array_agg"],

@@ -91,6 +91,13 @@ class ProjectTask(models.Model):
         "Parts ready", compute="_compute_fs_parts_ready", search="_search_fs_parts_ready"
     )
     fs_parts_missing = fields.Char("Missing parts", compute="_compute_fs_parts_ready")
+    fs_parts_pickup_location_id = fields.Many2one(
+        "stock.location",
+        string="Pick up parts at",
+        compute="_compute_fs_parts_pickup",
+        help="The nearest other stock (warehouse or van) holding the missing parts.",
+    )
+    fs_parts_pickup = fields.Char("Parts pickup", compute="_compute_fs_parts_pickup")
     fs_checklist_line_ids = fields.One2many(
         "fs.visit.checklist.line", "task_id", string="Checklist", copy=True
     )
@@ -223,9 +230,12 @@ class ProjectTask(models.Model):
                 or company_of[tech_id] == task.company_id
             ]
 
-    @api.depends("fs_part_ids.quantity_missing", "fs_technician_id.fs_van_location_id")
+    @api.depends("fs_state", "fs_part_ids.quantity_missing", "fs_technician_id.fs_van_location_id")
     def _compute_fs_parts_ready(self):
         for task in self:
+            if task.fs_state not in vs.OPEN_STATES:  # closed: nothing left to bring
+                task.fs_parts_ready, task.fs_parts_missing = True, False
+                continue
             missing = task.fs_part_ids.filtered(lambda line: line.quantity_missing > 0)
             has_van = bool(task.fs_technician_id.fs_van_location_id)
             task.fs_parts_ready = has_van and not missing if task.fs_part_ids else True
@@ -237,6 +247,20 @@ class ProjectTask(models.Model):
                 or (not has_van and task.fs_part_ids and self.env._("no van assigned"))
                 or False
             )
+
+    @api.depends(
+        "fs_state",
+        "fs_part_ids.quantity_missing",
+        "fs_technician_id.fs_van_location_id",
+        "fs_technician_id.fs_start_partner_id",
+    )
+    def _compute_fs_parts_pickup(self):
+        open_tasks = self.filtered(lambda task: task.fs_state in vs.OPEN_STATES)
+        pickups = open_tasks.fs_part_ids._fs_pickup_by_task()
+        for task in self:
+            location, text = pickups.get(task.id, (False, False))
+            task.fs_parts_pickup_location_id = location
+            task.fs_parts_pickup = text
 
     def _search_fs_parts_ready(self, operator, value):
         if operator not in ("=", "!="):
@@ -315,6 +339,10 @@ class ProjectTask(models.Model):
         tasks = super().create(vals_list)
         tasks.filtered(lambda t: t.fs_job_type_id)._fs_apply_job_type(only_empty=True)
         tasks._fs_sync_assignees()
+        if any(task.fs_is_visit and not task.fs_site_geolocated for task in tasks):
+            cron = self.env.ref("field_service_cx.ir_cron_fs_geolocate_sites", False)
+            if cron:
+                cron._trigger()
         tasks.filtered(lambda t: t.fs_window_start)._fs_record_promises(
             self.env.context.get("fs_promise_source", "booking")
         )

@@ -1,9 +1,20 @@
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+import logging
+from datetime import timedelta
 
-from ..tools import phones
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import geo, phones
+from ..tools import visit_states as vs
+
+_logger = logging.getLogger(__name__)
 
 CHANNELS = [("email", "E-mail"), ("sms", "SMS"), ("both", "E-mail and SMS")]
+# Sites geolocated per cron run (Nominatim allows one request per second).
+GEO_BATCH_SIZE = 20
+# An address that found no match is tried again after this many days, or as soon as it changes.
+GEO_RETRY_DAYS = 30
+ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
 
 
 class ResPartner(models.Model):
@@ -36,6 +47,17 @@ class ResPartner(models.Model):
     fs_phone_problem = fields.Char("Phone problem", compute="_compute_fs_phones", store=True)
     fs_visit_ids = fields.One2many("project.task", "fs_site_id", string="Visits at this site")
     fs_visit_count = fields.Integer("Visits", compute="_compute_fs_visit_count")
+    fs_geo_failed_at = fields.Datetime(
+        "Geolocation failed at",
+        compute="_compute_fs_geo_failure",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="When the geocoder last found no match; cleared when the address changes.",
+    )
+    fs_geo_failure = fields.Char(
+        "Geolocation problem", compute="_compute_fs_geo_failure", store=True, readonly=False
+    )
 
     @api.depends(
         "phone", "mobile", "country_id", "fs_preferred_channel", "commercial_partner_id.country_id"
@@ -90,3 +112,93 @@ class ResPartner(models.Model):
         action["domain"] = [("fs_site_id", "child_of", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ---- geolocation of visit sites: in the background, never inside a request ----------
+    @api.depends(*ADDRESS_FIELDS)
+    def _compute_fs_geo_failure(self):
+        # A new address deserves a new try.
+        self.fs_geo_failed_at = False
+        self.fs_geo_failure = False
+
+    @api.model
+    def _fs_geo_pending_domain(self, now=None):
+        """Sites of open visits without coordinates, with an address, not failed recently."""
+        retry_before = (now or fields.Datetime.now()) - timedelta(days=GEO_RETRY_DAYS)
+        return [
+            ("fs_visit_ids.fs_state", "in", vs.OPEN_STATES),
+            "|",
+            ("partner_latitude", "=", False),
+            ("partner_latitude", "=", 0.0),
+            "|",
+            ("partner_longitude", "=", False),
+            ("partner_longitude", "=", 0.0),
+            "|",
+            ("fs_geo_failed_at", "=", False),
+            ("fs_geo_failed_at", "<", retry_before),
+            "|",
+            "|",
+            ("street", "!=", False),
+            ("zip", "!=", False),
+            ("city", "!=", False),
+        ]
+
+    @api.model
+    def _cron_fs_geolocate_sites(self, batch_size=GEO_BATCH_SIZE):
+        """Geolocate one batch of visit sites; report progress so the cron runs again soon."""
+        if batch_size <= 0:
+            raise UserError(self.env._("The geolocation batch size must be positive."))
+        domain = self._fs_geo_pending_domain()
+        partners = self.search(domain, limit=batch_size, order="id")
+        done, stopped = partners._fs_geolocate()
+        remaining = 0 if stopped else max(self.search_count(domain), 0)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _fs_geolocate(self):
+        """Ask the geocoder once per distinct address; write results in batch.
+
+        Returns (partners handled, stopped) where stopped tells that the geocoder could not be
+        reached: the rest waits for the next run instead of being marked as failed.
+        """
+        geocoder = self.env["base.geocoder"]
+        by_query = {}
+        for partner in self.with_context(lang="en_US"):
+            query = geocoder.geo_query_address(
+                street=partner.street,
+                zip=partner.zip,
+                city=partner.city,
+                state=partner.state_id.name,
+                country=partner.country_id.name,
+            )
+            by_query.setdefault(query, self.browse())
+            by_query[query] |= partner
+        handled = 0
+        now = fields.Datetime.now()
+        for query, partners in by_query.items():
+            country = partners[:1].country_id
+            try:
+                point = geocoder.geo_find(
+                    query, force_country=country.name, fs_country_code=country.code
+                )
+            except UserError as error:
+                _logger.warning("Geolocation stopped, the geocoder failed: %s", error)
+                return handled, True
+            if point and geo.is_real_point(*point):
+                partners.write(
+                    {
+                        "partner_latitude": point[0],
+                        "partner_longitude": point[1],
+                        "date_localization": fields.Date.context_today(self),
+                        "fs_geo_failed_at": False,
+                        "fs_geo_failure": False,
+                    }
+                )
+            else:
+                partners.write(
+                    {
+                        "fs_geo_failed_at": now,
+                        "fs_geo_failure": self.env._("No match for this address: %s") % query,
+                    }
+                )
+            handled += len(partners)
+        return handled, False

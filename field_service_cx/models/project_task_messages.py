@@ -1,0 +1,287 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..tools import reminders
+from ..tools import visit_states as vs
+
+# Visit states in which a newly promised window is announced to the customer.
+WINDOW_STATES = ("to_schedule", "scheduled", "confirmed", "en_route")
+# Entering these states plans a message: (kind, stays useful for).
+STATE_EVENTS = {
+    vs.EN_ROUTE: (reminders.ON_THE_WAY, timedelta(hours=3)),
+    vs.DONE: (reminders.DONE, reminders.EVENT_LIFETIME[reminders.DONE]),
+    vs.NOT_HOME: (reminders.NOT_HOME, reminders.EVENT_LIFETIME[reminders.NOT_HOME]),
+    vs.CANCELLED: (reminders.CANCELLED, reminders.EVENT_LIFETIME[reminders.CANCELLED]),
+}
+# Entering these states voids the pending messages about the window.
+VOIDING_STATES = (vs.DONE, vs.NOT_HOME, vs.CANCELLED, vs.TO_SCHEDULE)
+HOLD_PARAM = "field_service_cx.not_home_hold_minutes"
+DEFAULT_HOLD_MINUTES = 15
+
+
+# Kept apart from project_task.py on purpose: the messages feature is owned and reviewed on its own.
+class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inherited
+    """The visit's side of customer messages: plan ledger rows when promises and states change."""
+
+    _inherit = "project.task"
+
+    fs_message_ids = fields.One2many("fs.visit.message", "task_id", string="Customer messages")
+
+    # ---- hooks ----------------------------------------------------------------------------
+
+    def _fs_record_promises(self, source):
+        result = super()._fs_record_promises(source)
+        self._fs_plan_window_messages()
+        return result
+
+    def write(self, vals):
+        states_before = {task.id: task.fs_state for task in self} if "fs_state" in vals else None
+        result = super().write(vals)
+        if states_before is not None:
+            self._fs_plan_state_messages(states_before)
+        return result
+
+    # ---- planning -------------------------------------------------------------------------
+
+    def _fs_latest_promises(self):
+        """{task id: its latest fs.visit.promise}, read in one query."""
+        Promise = self.env["fs.visit.promise"].sudo()  # sudo: the history is read by the system
+        groups = Promise._read_group([("task_id", "in", self.ids)], ["task_id"], ["id:max"])
+        promises = Promise.browse([promise_id for _task, promise_id in groups])
+        by_id = {promise.id: promise for promise in promises}
+        return {task.id: by_id[promise_id] for task, promise_id in groups}
+
+    def _fs_plan_window_messages(self):
+        """A new window was promised: void older pending rows, plan its event and reminders."""
+        visits = self.filtered(lambda t: t.fs_is_visit and t.fs_state in WINDOW_STATES)
+        if not visits:
+            return
+        Message = self.env["fs.visit.message"].sudo()  # sudo: the ledger is written by the system
+        latest = visits._fs_latest_promises()
+        pending = Message.search(
+            [
+                ("task_id", "in", visits.ids),
+                ("state", "=", "planned"),
+                ("kind", "in", reminders.WINDOW_KINDS),
+            ]
+        )
+        pending.filtered(
+            lambda row: latest.get(row.task_id.id) and row.version != latest[row.task_id.id].id
+        )._fs_void(self.env._("replaced by a new window"))
+        steps = Message._fs_cadence()
+        now = fields.Datetime.now()
+        vals_list = []
+        for visit in visits:
+            promise = latest.get(visit.id)
+            if not promise:
+                continue
+            zone, zone_note = visit._fs_zone()
+            site = visit.fs_site_id
+            quiet = (site.fs_quiet_from, site.fs_quiet_until)
+            base = {
+                "task_id": visit.id,
+                "partner_id": site.id,
+                "version": promise.id,
+                "promise_id": promise.id,
+                "note": zone_note and f"{zone_note}: {zone.key} used",
+            }
+            kind = reminders.PROMISE_EVENT.get(promise.source, reminders.RESCHEDULED)
+            if kind == reminders.DELAY:
+                expires = promise.window_start + (promise.window_end - promise.window_start) / 2
+            else:
+                expires = promise.window_start
+            timing = reminders.fit_quiet_hours(
+                now, expires, zone, *quiet, urgent=kind in reminders.URGENT_KINDS
+            )
+            vals_list.append(
+                dict(
+                    base,
+                    kind=kind,
+                    key=kind,
+                    **self._fs_timing_values(timing, expires, base["note"]),
+                )
+            )
+            for step, timing, expires in reminders.reminder_plan(
+                steps, promise.window_start, zone, now, *quiet
+            ):
+                vals_list.append(
+                    dict(
+                        base,
+                        kind=reminders.REMINDER,
+                        step=step.code,
+                        key=f"{reminders.REMINDER}:{step.code}",
+                        **self._fs_timing_values(timing, expires, base["note"]),
+                    )
+                )
+        Message._fs_plan(vals_list)
+
+    @api.model
+    def _fs_timing_values(self, timing, expires, note):
+        return {
+            "due_at": timing.due,
+            "expires_at": expires,
+            "state": "expired" if timing.expired else "planned",
+            "reason": timing.expired or False,
+            "note": "; ".join(filter(None, [note, timing.note])) or False,
+        }
+
+    def _fs_plan_state_messages(self, states_before):
+        """Plan the message of the state each visit entered; void what no longer applies."""
+        moved = self.filtered(lambda t: t.fs_is_visit and t.fs_state != states_before.get(t.id))
+        if not moved:
+            return
+        Message = self.env["fs.visit.message"].sudo()  # sudo: the ledger is written by the system
+        voiding = moved.filtered(lambda t: t.fs_state in VOIDING_STATES)
+        if voiding:
+            pending = Message.search(
+                [
+                    ("task_id", "in", voiding.ids),
+                    ("state", "=", "planned"),
+                    ("kind", "in", reminders.WINDOW_KINDS),
+                ]
+            )
+            labels = dict(vs.STATES)
+            for visit in voiding:
+                pending.filtered(lambda row, v=visit: row.task_id == v)._fs_void(
+                    self.env._("the visit is now %s") % labels[visit.fs_state].lower()
+                )
+        events = moved.filtered(lambda t: t.fs_state in STATE_EVENTS)
+        if not events:
+            return
+        latest = events._fs_latest_promises()
+        now = fields.Datetime.now()
+        vals_list = []
+        for visit in events:
+            kind, lifetime = STATE_EVENTS[visit.fs_state]
+            zone, zone_note = visit._fs_zone()
+            site = visit.fs_site_id
+            timing = reminders.fit_quiet_hours(
+                now,
+                now + lifetime,
+                zone,
+                site.fs_quiet_from,
+                site.fs_quiet_until,
+                urgent=kind in reminders.URGENT_KINDS,
+            )
+            promise = latest.get(visit.id)
+            vals_list.append(
+                {
+                    "task_id": visit.id,
+                    "partner_id": site.id,
+                    "kind": kind,
+                    "key": kind,
+                    "version": promise.id if promise else 0,
+                    "promise_id": promise.id if promise else False,
+                    **self._fs_timing_values(
+                        timing, now + lifetime, zone_note and f"{zone_note}: {zone.key} used"
+                    ),
+                }
+            )
+        Message._fs_plan(vals_list)
+
+    # ---- predictive delay alerts ----------------------------------------------------------
+
+    def _fs_check_delays(self):
+        """Promise a new window (and plan one alert) to visits whose ETA left the latest one.
+
+        Called by routing after it writes ``fs_eta`` and by the messages cron. One alert per
+        promise change: the alert's key is unique per promise.
+        """
+        visits = self.filtered(
+            lambda t: t.fs_is_visit
+            and t.fs_eta
+            and t.fs_state in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE)
+        )
+        if not visits:
+            return self.browse()
+        latest = visits._fs_latest_promises()
+        vals_list = []
+        for visit in visits:
+            promise = latest.get(visit.id)
+            if not promise:
+                continue
+            window = reminders.delay_window(visit.fs_eta, promise.window_start, promise.window_end)
+            if window:
+                vals_list.append(
+                    {
+                        "task_id": visit.id,
+                        "window_start": window[0],
+                        "window_end": window[1],
+                        "source": "delay",
+                        "user_id": self.env.user.id,
+                    }
+                )
+        if not vals_list:
+            return self.browse()
+        promises = (
+            self.env["fs.visit.promise"].sudo().create(vals_list)  # sudo: the system promises
+        )
+        delayed = promises.task_id
+        delayed._fs_plan_window_messages()
+        return delayed
+
+    @api.model
+    def _fs_check_delays_soon(self):
+        """The cron's pass: visits of the coming hours with an ETA."""
+        now = fields.Datetime.now()
+        self.search(
+            [
+                ("fs_is_visit", "=", True),
+                ("fs_eta", "!=", False),
+                ("fs_state", "in", [vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE]),
+                ("fs_window_end", ">=", now - timedelta(hours=12)),
+                ("fs_window_start", "<=", now + timedelta(hours=24)),
+            ]
+        )._fs_check_delays()
+
+    # ---- what the templates show ----------------------------------------------------------
+
+    def _fs_message_values(self):
+        """Texts and links for the customer message templates, in the site's zone and language.
+
+        Links are the visit's own tokenized page (never shortened); they only show things.
+        """
+        self.ensure_one()
+        zone, _note = self._fs_zone()
+        site = self.fs_site_id or self.partner_id
+        locale = site.lang or self.company_id.partner_id.lang or "en_US"
+        promise = max(self.fs_promise_ids, key=lambda p: p.id, default=None)
+        start = promise.window_start if promise else self.fs_window_start
+        end = promise.window_end if promise else self.fs_window_end
+        url = self.get_base_url() + self.get_portal_url()
+        hold = int(
+            self.env["ir.config_parameter"].sudo().get_param(HOLD_PARAM, DEFAULT_HOLD_MINUTES)
+        )  # sudo: a setting
+        technician = self.fs_technician_id
+        values = {
+            "customer": site.name or "",
+            "window": reminders.format_window(start, end, zone, locale) if start and end else "",
+            "technician": (technician.name or "").split(" ")[0] if technician else "",
+            "technician_photo": technician.image_128 if technician else False,
+            "preparation": self.fs_job_type_id.customer_preparation or "",
+            "summary": self.fs_work_summary or "",
+            "company": self.company_id.name or "",
+            "visit_url": url,
+            "reschedule_url": f"{url}#reschedule",
+            "tracking_url": f"{url}#track",
+            "report_url": f"{url}#report",
+            "feedback_url": f"{url}#rate",
+            "accept_url": f"{url}#delay",
+            "someone_else_url": f"{url}#someone_else",
+            "eta_window": "",
+            "hold_minutes": hold,
+            "hold_until": "",
+        }
+        if self.fs_eta:
+            values["eta_window"] = reminders.format_window(
+                self.fs_eta - timedelta(minutes=15),
+                self.fs_eta + timedelta(minutes=15),
+                zone,
+                locale,
+            ).split(", ", 1)[-1]
+        if self.fs_not_home_at:
+            values["hold_until"] = reminders.format_local_time(
+                self.fs_not_home_at + timedelta(minutes=hold), zone, locale
+            )
+        return values

@@ -1,0 +1,84 @@
+"""The technician's day on paper: one sheet per technician, stops in route order."""
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import xlsxwriter
+
+COLUMNS = (
+    ("Stop", 6),
+    ("Window", 14),
+    ("ETA", 8),
+    ("Customer", 24),
+    ("Address", 36),
+    ("Phone", 16),
+    ("Job", 20),
+    ("Parts kit", 34),
+    ("Access notes", 34),
+)
+
+
+@dataclass(frozen=True)
+class SheetStop:
+    sequence: int
+    window: str
+    eta: str
+    customer: str
+    address: str
+    phone: str
+    job: str
+    parts: str
+    access: str
+
+
+def build_day_sheets(title: str, days: Sequence[tuple[str, Sequence[SheetStop]]]) -> bytes:
+    """An .xlsx with one sheet per (technician name, stops)."""
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    header = book.add_format(
+        {"bold": True, "bg_color": "#0e7490", "font_color": "#ffffff", "border": 1}
+    )
+    heading = book.add_format({"bold": True, "font_size": 14})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    used = set()
+    for name, stops in days or [("No visits", [])]:
+        sheet_name = _unique_sheet_name(name, used)
+        sheet = book.add_worksheet(sheet_name)
+        sheet.write(0, 0, f"{title} – {name}", heading)
+        sheet.write_row(2, 0, [label for label, _width in COLUMNS], header)
+        for col, (_label, width) in enumerate(COLUMNS):
+            sheet.set_column(col, col, width)
+        for row, stop in enumerate(stops, start=3):
+            sheet.write_row(
+                row,
+                0,
+                [
+                    stop.sequence,
+                    stop.window,
+                    stop.eta,
+                    stop.customer,
+                    stop.address,
+                    stop.phone,
+                    stop.job,
+                    stop.parts,
+                    stop.access,
+                ],
+                wrap,
+            )
+        sheet.freeze_panes(3, 1)
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(2)
+    book.close()
+    return output.getvalue()
+
+
+def _unique_sheet_name(name: str, used: set) -> str:
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:28] or "Sheet"
+    candidate, number = base, 2
+    while candidate.lower() in used:
+        candidate = f"{base[:25]} {number}"
+        number += 1
+    used.add(candidate.lower())
+    return candidate

@@ -1,0 +1,389 @@
+"""Customer messages: when each one is due, whether it is still useful, and by which channel.
+
+Plain rules on naive UTC datetimes (Odoo's convention) and ``ZoneInfo`` zones; local times are
+computed in the site's zone, so "the day before at 18:00" stays 18:00 on daylight-saving days.
+
+Cadence text (a setting), steps separated by commas::
+
+    7d>2d, 1d@18:00>2h, 1h
+
+- ``7d``: 7 local calendar days before the window starts, at the same local time;
+- ``1d@18:00``: the local day before the window, at 18:00;
+- ``1h`` / ``30m``: that long before the window starts;
+- ``>2d``: the reminder expires once the window starts within 2 days (default: the next step's
+  lead time, and the window start for the last step).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+from .visit_states import LABELS
+
+UTC = ZoneInfo("UTC")
+
+DEFAULT_CADENCE = "7d>2d, 1d@18:00>2h, 1h"
+
+# Message kinds (the ledger's key is the kind, plus the step code for reminders).
+CONFIRMATION = "confirmation"
+REMINDER = "reminder"
+ON_THE_WAY = "on_the_way"
+DELAY = "delay"
+DONE = "done"
+NOT_HOME = "not_home"
+RESCHEDULED = "rescheduled"
+CANCELLED = "cancelled"
+
+KINDS = [
+    (CONFIRMATION, "Booking confirmation"),
+    (REMINDER, "Reminder"),
+    (ON_THE_WAY, "On the way"),
+    (DELAY, "Delay alert"),
+    (DONE, "Job done"),
+    (NOT_HOME, "Customer not home"),
+    (RESCHEDULED, "Reschedule acknowledgement"),
+    (CANCELLED, "Cancellation acknowledgement"),
+]
+# Messages about the promised window: replaced (voided) when a new window is promised.
+WINDOW_KINDS = (CONFIRMATION, REMINDER, RESCHEDULED, DELAY)
+# Messages that cannot wait for the morning: sent even in quiet hours.
+URGENT_KINDS = (ON_THE_WAY, DELAY, NOT_HOME)
+# The event message planned when a promise of this source is recorded.
+PROMISE_EVENT = {
+    "booking": CONFIRMATION,
+    "company": RESCHEDULED,
+    "customer": RESCHEDULED,
+    "delay": DELAY,
+}
+# Visit states in which a message of each kind still makes sense.
+KIND_STATES = {
+    CONFIRMATION: ("to_schedule", "scheduled", "confirmed"),
+    REMINDER: ("to_schedule", "scheduled", "confirmed"),
+    RESCHEDULED: ("to_schedule", "scheduled", "confirmed"),
+    DELAY: ("scheduled", "confirmed", "en_route"),
+    ON_THE_WAY: ("en_route",),
+    DONE: ("done",),
+    NOT_HOME: ("not_home",),
+    CANCELLED: ("cancelled",),
+}
+# How long an event message stays useful after its event.
+EVENT_LIFETIME = {
+    DONE: timedelta(hours=24),
+    NOT_HOME: timedelta(hours=12),
+    CANCELLED: timedelta(hours=24),
+}
+
+# SMS gateway failures worth retrying (the account or the service may recover).
+TRANSIENT_SMS_FAILURES = frozenset({"sms_server", "sms_credit", "sms_acc", "unknown"})
+MAX_SMS_ATTEMPTS = 4
+FIRST_RETRY = timedelta(minutes=5)
+
+_STEP = re.compile(
+    r"^(?P<n>\d{1,3})(?P<unit>[dhm])(?:@(?P<at>\d{1,2}:\d{2}))?(?:>(?P<exp>\d{1,3})(?P<eunit>[dhm]))?$"
+)
+_UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One reminder of the cadence."""
+
+    code: str  # e.g. "1d@18:00": the ledger key, stable across settings edits of the expiry
+    days: int  # local calendar days before the window's day (with ``at``) or time
+    lead: timedelta  # fixed lead time (hours/minutes steps)
+    at: time | None  # fixed local time of day ("the day before at 18:00")
+    expire_before: timedelta | None  # expires once the window starts within this; None: default
+
+    def due(self, window_start: datetime, zone: ZoneInfo) -> datetime:
+        """When this reminder is due (naive UTC), computed on the site's local calendar."""
+        if self.lead:
+            return window_start - self.lead
+        local_start = _local(window_start, zone)
+        if self.at is not None:
+            local = datetime.combine(local_start.date() - timedelta(days=self.days), self.at)
+        else:
+            local = local_start.replace(tzinfo=None) - timedelta(days=self.days)
+        return _utc(local, zone)
+
+    def nominal_lead(self) -> timedelta:
+        """The step's lead time, for ordering and default expiries (fixed hours count as 0)."""
+        return self.lead or timedelta(days=self.days)
+
+
+def parse_cadence(text: str | None) -> tuple[Step, ...]:
+    """The cadence's steps, longest lead first; ``ValueError`` names the step that is wrong."""
+    steps = []
+    for raw in (text or "").split(","):
+        part = raw.strip().replace(" ", "")
+        if not part:
+            continue
+        match = _STEP.match(part)
+        if not match:
+            raise ValueError(
+                f"Reminder step {part!r} is not understood: write e.g. 7d, 1d@18:00, 1h or 30m, "
+                "optionally followed by an expiry such as >2d."
+            )
+        number, unit, at = int(match["n"]), match["unit"], match["at"]
+        if at and unit != "d":
+            raise ValueError(f"Reminder step {part!r}: a time of day (@HH:MM) needs days (d).")
+        at_time = None
+        if at:
+            hour, minute = (int(value) for value in at.split(":"))
+            if hour > 23 or minute > 59:
+                raise ValueError(f"Reminder step {part!r}: {at} is not a time of day.")
+            at_time = time(hour, minute)
+        if number == 0 and not at_time:
+            raise ValueError(f"Reminder step {part!r}: the lead time must be positive.")
+        expire = int(match["exp"]) * _UNITS[match["eunit"]] if match["exp"] else None
+        step = Step(
+            code=part.split(">")[0],
+            days=number if unit == "d" else 0,
+            lead=number * _UNITS[unit] if unit != "d" else timedelta(0),
+            at=at_time,
+            expire_before=expire,
+        )
+        if any(other.code == step.code for other in steps):
+            raise ValueError(f"Reminder step {step.code!r} appears twice.")
+        steps.append(step)
+    steps.sort(key=lambda step: (step.nominal_lead(), step.at or time.max), reverse=True)
+    return tuple(steps)
+
+
+def step_expiry(steps: tuple[Step, ...], index: int, window_start: datetime) -> datetime:
+    """When reminder ``steps[index]`` stops being useful (naive UTC)."""
+    step = steps[index]
+    if step.expire_before is not None:
+        return window_start - step.expire_before
+    if index + 1 < len(steps):
+        return window_start - steps[index + 1].nominal_lead()
+    return window_start
+
+
+# ---- quiet hours ---------------------------------------------------------------------------
+
+
+def _local(value: datetime, zone: ZoneInfo) -> datetime:
+    return value.replace(tzinfo=UTC).astimezone(zone)
+
+
+def _utc(local_naive: datetime, zone: ZoneInfo) -> datetime:
+    return local_naive.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def _hour_time(hours: float) -> time:
+    minutes = round((hours or 0.0) * 60) % (24 * 60)
+    return time(minutes // 60, minutes % 60)
+
+
+def in_quiet_hours(moment: datetime, zone: ZoneInfo, quiet_from: float, quiet_until: float) -> bool:
+    """Whether the naive UTC ``moment`` falls in the local quiet hours [from, until)."""
+    start, end = _hour_time(quiet_from), _hour_time(quiet_until)
+    if start == end:
+        return False
+    now = _local(moment, zone).time().replace(tzinfo=None)
+    if start < end:
+        return start <= now < end
+    return now >= start or now < end
+
+
+def quiet_end(moment: datetime, zone: ZoneInfo, quiet_until: float) -> datetime:
+    """The first end of quiet hours after ``moment`` (naive UTC)."""
+    local = _local(moment, zone).replace(tzinfo=None)
+    end = datetime.combine(local.date(), _hour_time(quiet_until))
+    if end <= local:
+        end += timedelta(days=1)
+    return _utc(end, zone)
+
+
+@dataclass(frozen=True)
+class Timing:
+    due: datetime
+    expired: str | None = None  # why the message will never go out
+    note: str | None = None  # e.g. "moved out of quiet hours"
+
+
+def fit_quiet_hours(
+    due: datetime,
+    expires: datetime | None,
+    zone: ZoneInfo,
+    quiet_from: float,
+    quiet_until: float,
+    urgent: bool,
+) -> Timing:
+    """Move a non-urgent message out of the customer's quiet hours, or expire it if too late."""
+    if urgent or not in_quiet_hours(due, zone, quiet_from, quiet_until):
+        return Timing(due)
+    later = quiet_end(due, zone, quiet_until)
+    local = _local(later, zone)
+    if expires and later >= expires:
+        return Timing(
+            later,
+            expired=f"quiet hours until {local:%H:%M} end after the message's useful time",
+        )
+    return Timing(later, note=f"moved out of quiet hours to {local:%Y-%m-%d %H:%M} local time")
+
+
+def reminder_plan(
+    steps: tuple[Step, ...],
+    window_start: datetime,
+    zone: ZoneInfo,
+    now: datetime,
+    quiet_from: float,
+    quiet_until: float,
+) -> list[tuple[Step, Timing, datetime]]:
+    """The reminders still to plan for a window: (step, timing, expiry), due in the future.
+
+    Steps whose time has passed when the window is promised are left out (the confirmation said
+    it all); steps that cannot leave quiet hours in time are returned expired.
+    """
+    plan = []
+    for index, step in enumerate(steps):
+        due = step.due(window_start, zone)
+        expires = step_expiry(steps, index, window_start)
+        if due < now or due >= expires:
+            continue
+        plan.append(
+            (step, fit_quiet_hours(due, expires, zone, quiet_from, quiet_until, False), expires)
+        )
+    return plan
+
+
+# ---- usefulness at send time ---------------------------------------------------------------
+
+
+def stale_reason(
+    kind: str, visit_state: str, now: datetime, expires: datetime | None
+) -> str | None:
+    """Why a message should no longer be sent, or None when it still should."""
+    if visit_state not in KIND_STATES.get(kind, ()):
+        return f"the visit is now {LABELS.get(visit_state, visit_state).lower()}"
+    if expires and now >= expires:
+        return f"too late: useful until {expires:%Y-%m-%d %H:%M} UTC"
+    return None
+
+
+# ---- channels ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    channels: tuple[str, ...]  # ("email",), ("sms",) or ("email", "sms")
+    skip: str | None = None  # why nothing is sent
+    note: str | None = None  # a fallback worth recording
+
+
+def choose_channels(
+    preferred: str | None, has_email: bool, mobile: str | None, opted_out: bool
+) -> ChannelChoice:
+    """The channels to use for one contact, falling back to the one that can reach them."""
+    if opted_out:
+        return ChannelChoice((), skip="the customer opted out of visit messages")
+    wanted = {"email": ("email",), "sms": ("sms",), "both": ("email", "sms")}.get(
+        preferred or "email", ("email",)
+    )
+    usable = tuple(
+        channel
+        for channel in wanted
+        if (channel == "email" and has_email) or (channel == "sms" and mobile)
+    )
+    if usable:
+        note = None
+        if len(usable) < len(wanted):
+            note = "no valid mobile: e-mail only" if "email" in usable else "no e-mail: SMS only"
+        return ChannelChoice(usable, note=note)
+    if "sms" in wanted and has_email:
+        return ChannelChoice(("email",), note="SMS preferred but no valid mobile: e-mail used")
+    if "email" in wanted and mobile:
+        return ChannelChoice(("sms",), note="no e-mail address: SMS used")
+    return ChannelChoice((), skip="no e-mail address and no valid mobile number")
+
+
+# ---- delivery follow-up --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outcome: str  # "sent", "wait", "retry" or "failed"
+    reason: str | None = None
+    retry_at: datetime | None = None
+
+
+def delivery_outcome(
+    mail_state: str | None,
+    mail_failure: str | None,
+    sms_state: str | None,
+    sms_failure: str | None,
+    attempts: int,
+    now: datetime,
+) -> Delivery:
+    """What the queues did with a message: ``None`` states mean "not used or already purged".
+
+    A transient SMS failure is retried on the same ``sms.sms`` (so it cannot go out twice) with
+    growing delays (5, 15, 45 min), up to ``MAX_SMS_ATTEMPTS`` attempts.
+    """
+    if mail_state in ("exception", "cancel"):
+        return Delivery("failed", f"e-mail failed: {mail_failure or mail_state}")
+    if sms_state == "canceled":
+        return Delivery("failed", "SMS cancelled")
+    if sms_state == "error":
+        failure = sms_failure or "unknown"
+        if failure in TRANSIENT_SMS_FAILURES and attempts < MAX_SMS_ATTEMPTS:
+            return Delivery("retry", f"SMS {failure}, retrying", now + retry_delay(attempts))
+        return Delivery("failed", f"SMS failed: {failure} after {attempts} attempt(s)")
+    if mail_state in ("outgoing",) or sms_state in ("outgoing", "process"):
+        return Delivery("wait")
+    return Delivery("sent")
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Backoff before attempt ``attempts + 1``: 5, 15, 45 minutes…"""
+    return FIRST_RETRY * (3 ** max(attempts - 1, 0))
+
+
+# ---- delay alerts --------------------------------------------------------------------------
+
+
+def delay_window(
+    eta: datetime, window_start: datetime, window_end: datetime, margin_minutes: int = 15
+) -> tuple[datetime, datetime] | None:
+    """The new arrival window when ``eta`` falls after the promised window, else None.
+
+    The ETA is rounded to the nearest 10 minutes and widened by ``margin_minutes`` each side.
+    Arriving early is not a delay: the technician waits for the window.
+    """
+    if eta <= window_end:
+        return None
+    base = eta.replace(second=0, microsecond=0)
+    rounded = base - timedelta(minutes=base.minute % 10)
+    if base.minute % 10 >= 5:
+        rounded += timedelta(minutes=10)
+    margin = timedelta(minutes=margin_minutes)
+    return rounded - margin, rounded + margin
+
+
+# ---- texts ---------------------------------------------------------------------------------
+
+
+def format_window(start: datetime, end: datetime, zone: ZoneInfo, locale: str) -> str:
+    """'Tuesday 24 November, 13:00–15:00' in the customer's language and the site's zone."""
+    local_start, local_end = _local(start, zone), _local(end, zone)
+    day = format_date(local_start.date(), format="EEEE d MMMM", locale=locale)
+    hours = (
+        f"{format_time(local_start, format='short', locale=locale)}–"
+        f"{format_time(local_end, format='short', locale=locale)}"
+    )
+    if local_start.date() != local_end.date():
+        end_day = format_date(local_end.date(), format="EEEE d MMMM", locale=locale)
+        return (
+            f"{day}, {format_time(local_start, format='short', locale=locale)} – "
+            f"{end_day}, {format_time(local_end, format='short', locale=locale)}"
+        )
+    return f"{day}, {hours}"
+
+
+def format_local_time(moment: datetime, zone: ZoneInfo, locale: str) -> str:
+    """'13:05' (or '1:05 PM') in the site's zone."""
+    return format_time(_local(moment, zone), format="short", locale=locale)
