@@ -5,8 +5,32 @@
     "category": "Services/Field Service",
     "author": "Field Service CX contributors",
     "license": "LGPL-3",
-    "depends": ["field_service_cx", "portal", "rating"],
+    "depends": ["field_service_cx", "portal", "rating", "digest"],
     "external_dependencies": {"python": ["qrcode", "xlsxwriter"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/fs_feedback_security.xml",
+        "data/fs_feedback_data.xml",
+        "views/fs_feedback_views.xml",
+        "views/fs_kpi_views.xml",
+        "data/fs_kpi_digest.xml",
+        "data/ir_config_parameter.xml",
+        "views/visit_portal_templates.xml",
+        "report/visit_sheet_report.xml",
+        "report/service_report.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "field_service_feedback/static/src/js/visit_live.js",
+            "field_service_feedback/static/src/scss/visit_page.scss",
+            "field_service_feedback/static/src/scss/service_report.scss",
+        ],
+        "web.report_assets_common": [
+            "field_service_feedback/static/src/scss/service_report.scss",
+        ],
+        "web.assets_tests": [
+            "field_service_feedback/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -1,4 +1,30 @@
-from odoo import models
+import base64
+import io
+from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
+
+import qrcode
+
+from odoo import fields, models
+from odoo.addons.field_service_cx.tools import skills as skill_rules
+from odoo.addons.field_service_cx.tools import slots as slot_rules
+from odoo.addons.field_service_cx.tools import visit_states as vs
+from odoo.addons.field_service_cx.tools import windows
+from odoo.exceptions import UserError
+
+from ..tools import ics
+from ..tools import visit_page as rules
+
+# Settings (ir.config_parameter, see data/ir_config_parameter.xml) and their defaults.
+SETTINGS = {
+    "change_cutoff_hours": 4.0,  # no reschedule later than this before the window starts
+    "parts_lead_hours": 24.0,  # when parts are missing, new windows start this far ahead
+    "visits_per_window": 1,  # a technician takes at most this many visits overlapping a window
+    "reschedule_days": 7,  # how many days ahead the customer may pick from
+}
+FIRST_HOUR, LAST_HOUR = 7, 19  # the local day the customer may pick windows in
+NOTES_MAX = 1000
+REASON_MAX = 1000
 
 
 class ProjectTask(models.Model):
@@ -9,3 +35,450 @@ class ProjectTask(models.Model):
         super()._compute_access_url()
         for task in self.filtered("fs_is_visit"):
             task.access_url = f"/my/visits/{task.id}"
+
+    # ---- settings and small helpers ------------------------------------------------------
+
+    def _fs_portal_setting(self, key):
+        default = SETTINGS[key]
+        # sudo: settings are read by the customer's (public) request; only numbers leave.
+        value = self.env["ir.config_parameter"].sudo().get_param(f"field_service_feedback.{key}")
+        try:
+            return type(default)(float(value)) if value else default
+        except ValueError:
+            return default
+
+    def _fs_portal_zone(self):
+        """The site's zone when it has a valid one (no extra read), else ``_fs_zone``'s rule."""
+        self.ensure_one()
+        if self.fs_site_id.tz:
+            zone, invalid = windows.resolve_zone(self.fs_site_id.tz)
+            if not invalid:
+                return zone
+        return self._fs_zone()[0]
+
+    def _fs_portal_block_message(self, code):
+        cutoff = self._fs_portal_setting("change_cutoff_hours")
+        return {
+            "left": self.env._(
+                "Your technician has already set off, so the visit can no longer be changed "
+                "here. Please call us if something is wrong."
+            ),
+            "done": self.env._("This visit is done."),
+            "closed": self.env._("This visit is closed. Please call us to book a new one."),
+            "cutoff": self.env._(
+                "Changes are possible until %(hours)g hours before the window starts, so that "
+                "the technician's day can be replanned. Please call us instead."
+            )
+            % {"hours": cutoff},
+        }.get(code, "")
+
+    def _fs_portal_change_problem(self, now=None):
+        """Why the customer may not reschedule now (a sentence), or False."""
+        self.ensure_one()
+        code = rules.change_block(
+            self.fs_state,
+            self.fs_window_start,
+            now or fields.Datetime.now(),
+            self._fs_portal_setting("change_cutoff_hours"),
+        )
+        return code and self._fs_portal_block_message(code)
+
+    def _fs_portal_cancel_problem(self):
+        self.ensure_one()
+        code = rules.cancel_block(self.fs_state)
+        return code and self._fs_portal_block_message(code)
+
+    def _fs_portal_full_url(self):
+        """The visit page's absolute URL with its token (what messages and the QR code carry)."""
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url()
+
+    # ---- what the page shows ---------------------------------------------------------------
+
+    def _fs_portal_stops(self, now):
+        """(stop number, visits still before this one) on the technician's day, or None.
+
+        Only for an open visit planned today; counts only, never other stops' details.
+        """
+        self.ensure_one()
+        if (
+            self.fs_state not in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE)
+            or not self.fs_technician_id
+            or not self.fs_route_sequence
+            or self.fs_visit_date != windows.to_local(now, self._fs_portal_zone()).date()
+        ):
+            return None
+        # sudo: the customer learns how many stops come first, never which or where.
+        groups = (
+            self.env["project.task"]
+            .sudo()
+            ._read_group(
+                [
+                    ("fs_technician_id", "=", self.fs_technician_id.id),
+                    ("fs_visit_date", "=", self.fs_visit_date),
+                    ("fs_route_sequence", ">", 0),
+                    ("fs_route_sequence", "<", self.fs_route_sequence),
+                    ("fs_state", "!=", vs.CANCELLED),
+                    ("id", "!=", self.id),
+                ],
+                ["fs_state"],
+                ["__count"],
+            )
+        )
+        earlier = sum(count for _state, count in groups)
+        before = sum(count for state, count in groups if state not in (vs.DONE, vs.NOT_HOME))
+        return earlier + 1, before
+
+    def _fs_portal_eta_values(self, now=None):
+        """The live part of the page, as plain values: the ETA endpoint's JSON and the page's."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        stops = self._fs_portal_stops(now)
+        minutes = rules.eta_minutes(self.fs_eta, now) if self.fs_state == vs.EN_ROUTE else None
+        if self.fs_state == vs.EN_ROUTE:
+            eta_text = (
+                self.env._("On the way, about %(minutes)s min", minutes=minutes)
+                if minutes
+                else self.env._("On the way, arriving any minute")
+                if minutes == 0
+                else self.env._("On the way")
+            )
+        else:
+            eta_text = ""
+        stops_text = ""
+        if stops and self.fs_state != vs.EN_ROUTE:
+            number, before = stops
+            stops_text = (
+                self.env._(
+                    "You are stop %(number)s of today, %(before)s visit(s) before you.",
+                    number=number,
+                    before=before,
+                )
+                if before
+                else self.env._("You are stop %(number)s of today, next in line.", number=number)
+            )
+        window = False
+        if self.fs_window_start and self.fs_window_end:
+            window = windows.format_window(
+                self.fs_window_start, self.fs_window_end, self._fs_portal_zone()
+            )
+        return {
+            "state": self.fs_state,
+            "state_label": dict(vs.STATES)[self.fs_state],
+            "window": window,
+            "eta_minutes": minutes,
+            "stop_number": stops[0] if stops else None,
+            "stops_before": stops[1] if stops else None,
+            "eta_text": eta_text,
+            "stops_text": stops_text,
+            "live": self.fs_state in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.ON_SITE),
+        }
+
+    def _fs_portal_timeline(self):
+        labels = {
+            "booked": self.env._("Booked"),
+            "confirmed": self.env._("Confirmed"),
+            "en_route": self.env._("On the way"),
+            "on_site": self.env._("Arrived"),
+            "done": self.env._("Done"),
+            "cancelled": self.env._("Cancelled"),
+            "not_home": self.env._("We missed you"),
+        }
+        return [
+            {"key": step.key, "label": labels[step.key], "status": step.status}
+            for step in rules.timeline(
+                self.fs_state, bool(self.fs_en_route_at), bool(self.fs_arrived_at)
+            )
+        ]
+
+    def _fs_portal_technician(self):
+        """First name and the job's skills the technician holds; never ids, phone or e-mail."""
+        self.ensure_one()
+        # sudo: portal and public users cannot read hr.employee; only the first name leaves.
+        technician = self.fs_technician_id.sudo()
+        if not technician:
+            return False
+        held = technician._fs_held_skills()[technician.id]
+        required = self.fs_required_skill_ids.sudo()  # sudo: the job's skill names only
+        skills = [
+            line.skill_id.name
+            for line in required
+            if held.get(line.skill_id.id, -1) >= line.skill_level_id.level_progress
+        ]
+        return {"first_name": rules.first_name(technician.name), "skills": skills}
+
+    def _fs_portal_values(self, now=None):
+        """Everything the visit page shows, whitelisted: plain strings, numbers and lists."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        site = self.fs_site_id
+        address = ", ".join(
+            filter(None, [site.street, site.street2, " ".join(filter(None, [site.zip, site.city]))])
+        )
+        change_problem = self._fs_portal_change_problem(now)
+        cancel_problem = self._fs_portal_cancel_problem()
+        company = self.company_id or self.project_id.company_id or self.env.company
+        return {
+            "visit_id": self.id,
+            "title": self.fs_job_type_id.name or self.env._("Your visit"),
+            "company_name": company.name,
+            "company_phone": company.phone or "",
+            "preparation": self.fs_job_type_id.customer_preparation or "",
+            "address": address,
+            "access_notes": self.fs_access_notes or "",
+            "notes_editable": self.fs_state in vs.OPEN_STATES,
+            "technician": self._fs_portal_technician(),
+            "timeline": self._fs_portal_timeline(),
+            "live": self._fs_portal_eta_values(now),
+            "can_reschedule": not change_problem,
+            "change_problem": change_problem,
+            "can_cancel": not cancel_problem,
+            "cancel_problem": cancel_problem if change_problem != cancel_problem else False,
+            "cancel_reason": self.fs_cancel_reason if self.fs_state == vs.CANCELLED else "",
+            "cutoff_hours": self._fs_portal_setting("change_cutoff_hours"),
+            "has_calendar": bool(self.fs_window_start and self.fs_window_end),
+        }
+
+    # ---- feasible windows ------------------------------------------------------------------
+
+    def _fs_portal_slots(self, now=None, day=None):
+        """The windows the customer may move to: a qualified technician works then, has room
+        (fewer than ``visits_per_window`` planned visits overlapping), after the cut-off and,
+        when parts are missing, after the parts lead time. ``day`` limits it to one local day.
+        """
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        zone = self._fs_portal_zone()
+        earliest = rules.earliest_start(
+            now,
+            self._fs_portal_setting("change_cutoff_hours"),
+            self.fs_parts_ready,
+            self._fs_portal_setting("parts_lead_hours"),
+        )
+        first_day = windows.to_local(earliest, zone).date()
+        horizon = max(1, self._fs_portal_setting("reschedule_days"))
+        days = [day] if day else [first_day + timedelta(days=offset) for offset in range(horizon)]
+        if day and not first_day <= day < first_day + timedelta(days=horizon):
+            return []
+        length = 120
+        if self.fs_window_start and self.fs_window_end:
+            length = int((self.fs_window_end - self.fs_window_start).total_seconds() // 60)
+        # sudo: the customer cannot read technicians; only free windows leave this method.
+        employees = self.env["hr.employee"].sudo()
+        company = self.company_id or self.env.company
+        technicians = employees.search(
+            [("fs_is_technician", "=", True), ("company_id", "in", [company.id, False])]
+        )
+        required = self.fs_required_skill_ids.sudo()._fs_as_requirements()
+        qualified = employees.browse(
+            skill_rules.eligible_technicians(required, technicians._fs_held_skills())
+        )
+        if not qualified:
+            return []
+        range_start = datetime.combine(days[0], time.min).replace(tzinfo=zone)
+        range_end = datetime.combine(days[-1] + timedelta(days=1), time.min).replace(tzinfo=zone)
+        working = qualified._fs_work_intervals(range_start, range_end)
+        candidates = [
+            (
+                windows.to_utc(start.replace(tzinfo=None), zone),
+                windows.to_utc(end.replace(tzinfo=None), zone),
+            )
+            for local_day in days
+            for start, end in slot_rules.day_grid(
+                datetime.combine(local_day, time.min).replace(tzinfo=zone),
+                FIRST_HOUR,
+                LAST_HOUR,
+                length,
+            )
+        ]
+        offered = slot_rules.offered_windows(working, candidates, self.fs_service_minutes)
+        busy = {}
+        # sudo: other visits' windows decide what is free; only the windows are read.
+        for visit in (
+            self.env["project.task"]
+            .sudo()
+            .search_read(
+                [
+                    ("fs_technician_id", "in", qualified.ids),
+                    ("fs_state", "in", vs.PLANNED_STATES),
+                    ("fs_window_start", "<", windows.to_utc(range_end.replace(tzinfo=None), zone)),
+                    ("fs_window_end", ">", windows.to_utc(range_start.replace(tzinfo=None), zone)),
+                    ("id", "!=", self.id),
+                ],
+                ["fs_technician_id", "fs_window_start", "fs_window_end"],
+                load=None,
+            )
+        ):
+            busy.setdefault(visit["fs_technician_id"], []).append(
+                (visit["fs_window_start"], visit["fs_window_end"])
+            )
+        current = (self.fs_window_start, self.fs_window_end) if self.fs_window_start else None
+        return rules.free_slots(
+            offered,
+            busy,
+            self._fs_portal_setting("visits_per_window"),
+            earliest,
+            preferred=self.fs_technician_id.id or None,
+            exclude=current,
+        )
+
+    def _fs_portal_slot_choices(self, now=None):
+        """The free windows grouped by local day, as the reschedule form lists them."""
+        self.ensure_one()
+        zone = self._fs_portal_zone()
+        today = windows.to_local(now or fields.Datetime.now(), zone).date()
+        names = {today: self.env._("Today"), today + timedelta(days=1): self.env._("Tomorrow")}
+        days = []
+        for slot in self._fs_portal_slots(now):
+            start, end = windows.to_local(slot.start, zone), windows.to_local(slot.end, zone)
+            label = f"{start:%a %d %b}"
+            if start.date() in names:
+                label = f"{names[start.date()]}, {label}"
+            if not days or days[-1]["label"] != label:
+                days.append({"label": label, "slots": []})
+            days[-1]["slots"].append(
+                {
+                    "value": fields.Datetime.to_string(slot.start),
+                    "label": f"{start:%H:%M}–{end:%H:%M}",
+                }
+            )
+        return days
+
+    # ---- what the customer may change (POST only) -----------------------------------------
+
+    def _fs_portal_reschedule(self, start_text):
+        """Move the visit to the free window starting at ``start_text`` (UTC, as offered).
+
+        Raises UserError with a readable sentence when the move is not allowed or the window
+        is no longer free. Concurrency: the chosen window's technicians are locked (see
+        ``fs.booking.lock``), so two customers taking the last place get one success.
+        """
+        self.ensure_one()
+        now = fields.Datetime.now()
+        problem = self._fs_portal_change_problem(now)
+        if problem:
+            raise UserError(problem)
+        try:
+            start = fields.Datetime.to_datetime(start_text)
+        except ValueError:
+            start = None
+        if not start:
+            raise UserError(self.env._("Please pick one of the times offered."))
+        if start == self.fs_window_start:
+            return True  # the same submission again (double click, retried request)
+        day = windows.to_local(start, self._fs_portal_zone()).date()
+        chosen = next(
+            (slot for slot in self._fs_portal_slots(now, day=day) if slot.start == start), None
+        )
+        if not chosen:
+            raise UserError(
+                self.env._(
+                    "Sorry, this time is no longer available: it may just have been taken. "
+                    "Here are the times still free."
+                )
+            )
+        # Lock the window's technicians. If another booking for them committed after this
+        # request's snapshot, this raises a serialization failure and Odoo retries the whole
+        # request, which then sees that booking: the count above is never stale when we write.
+        self.env["fs.booking.lock"].sudo()._fs_lock(chosen.technicians)  # sudo: system table
+        values = {
+            "fs_window_start": chosen.start,
+            "fs_window_end": chosen.end,
+            "fs_eta": False,
+            "fs_route_sequence": 0,
+        }
+        if self.fs_technician_id.id not in chosen.technicians:
+            values["fs_technician_id"] = chosen.technicians[0]
+        before = self.fs_window_display
+        # sudo: the customer moves their own visit through this checked method only.
+        visit = self.sudo().with_context(fs_promise_source="customer")
+        visit.write(values)
+        visit.message_post(
+            body=self.env._(
+                "The customer moved the visit from %(before)s to %(after)s.",
+                before=before or "-",
+                after=visit.fs_window_display,
+            ),
+            author_id=self.partner_id.id or None,
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _fs_portal_cancel(self, reason):
+        self.ensure_one()
+        reason = (reason or "").strip()[:REASON_MAX]
+        if not reason:
+            raise UserError(self.env._("Please tell us why you cancel, in a few words."))
+        problem = self._fs_portal_cancel_problem()
+        if problem:
+            raise UserError(problem)
+        # sudo: the customer cancels their own visit through this checked method only.
+        visit = self.sudo()
+        visit._fs_move(vs.CANCELLED, {"fs_cancel_reason": reason})
+        visit.message_post(
+            body=self.env._("The customer cancelled the visit: %(reason)s", reason=reason),
+            author_id=self.partner_id.id or None,
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def _fs_portal_set_access_notes(self, notes):
+        self.ensure_one()
+        if self.fs_state not in vs.OPEN_STATES:
+            raise UserError(self.env._("This visit is closed: its access notes cannot change."))
+        notes = (notes or "").strip()
+        if len(notes) > NOTES_MAX:
+            raise UserError(
+                self.env._("Please keep access notes under %(count)s characters.", count=NOTES_MAX)
+            )
+        if notes == (self.fs_access_notes or ""):
+            return True
+        # sudo: the customer edits this one field of their own visit through this method.
+        visit = self.sudo()
+        visit.fs_access_notes = notes
+        visit.message_post(
+            body=self.env._("The customer updated the access notes."),
+            author_id=self.partner_id.id or None,
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    # ---- files: calendar, QR code ----------------------------------------------------------
+
+    def _fs_portal_ics(self):
+        """The visit as an iCalendar event: window in UTC, what, where; nothing internal."""
+        self.ensure_one()
+        if not (self.fs_window_start and self.fs_window_end):
+            raise UserError(self.env._("This visit has no window yet."))
+        host = urlsplit(self.get_base_url()).hostname or "localhost"
+        site = self.fs_site_id
+        location = ", ".join(
+            filter(None, [site.street, site.street2, site.zip, site.city, site.country_id.name])
+        )
+        return ics.visit_event(
+            uid=f"fs-visit-{self.id}@{host}",
+            start=self.fs_window_start,
+            end=self.fs_window_end,
+            stamp=fields.Datetime.now(),
+            summary=" – ".join(
+                filter(
+                    None,
+                    [
+                        self.fs_job_type_id.name or self.env._("Visit"),
+                        (self.company_id or self.env.company).name,
+                    ],
+                )
+            ),
+            location=location,
+            description=self.fs_job_type_id.customer_preparation or "",
+        )
+
+    def _fs_portal_qr_data_uri(self):
+        """A PNG QR code of the visit page's URL (with token), as a data URI for reports."""
+        self.ensure_one()
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+        code.add_data(self._fs_portal_full_url())
+        code.make(fit=True)
+        buffer = io.BytesIO()
+        code.make_image().save(buffer)
+        return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -1,9 +1,12 @@
 """Ratings, NPS and the follow-up rules: plain Python, checked before anything is written."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MAX_COMMENT_CHARS = 2000
+# What a browser's rater key looks like (secrets.token_urlsafe(32)); anything else is ignored.
+RATER_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 class FeedbackError(ValueError):
@@ -75,3 +78,8 @@ def nps_score(scores) -> float | None:
 def may_edit(submitted_at: datetime, now: datetime, edit_minutes: int) -> bool:
     """The same customer may change their rating for a short while after sending it."""
     return now - submitted_at <= timedelta(minutes=edit_minutes)
+
+
+def valid_rater_key(raw) -> str | None:
+    """The browser's rater key when it has the shape we issue, else None (a new one is made)."""
+    return raw if isinstance(raw, str) and RATER_KEY.fullmatch(raw) else None

@@ -18,6 +18,7 @@ only for themselves: every other KPI leaves them out.
   the delay alert and the end of the window it replaced).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 COUNT_FIELDS = (
@@ -151,3 +152,94 @@ def trend(current, previous, key):
         return "flat"
     better = current < previous if key in LOWER_IS_BETTER else current > previous
     return "better" if better else "worse"
+
+
+@dataclass(frozen=True)
+class PromiseFact:
+    """A promised window, as the KPIs read it (times naive UTC)."""
+
+    order: int
+    window_start: object
+    window_end: object
+    promised_at: object
+    source: str
+
+
+def visit_measures(
+    *,
+    state: str,
+    arrived_at=None,
+    en_route_at=None,
+    planned_travel_min: float = 0.0,
+    promises: Sequence[PromiseFact] = (),
+    is_repeat: bool = False,
+    repeated_by_open_visit: bool = False,
+    rating_requests: int = 0,
+    rating: tuple | None = None,
+    disputed: bool = False,
+    reminded: bool = False,
+    customer_confirmed: bool = False,
+) -> dict:
+    """Every measure of one visit (the columns summed by the reporting view).
+
+    ``rating`` is (stars, nps or None) when the customer rated; ``repeated_by_open_visit`` says
+    a later visit (not cancelled) was a repeat of this one.
+    """
+    if state == "cancelled":
+        return dict.fromkeys(COUNT_FIELDS, 0) | {"cancelled": 1}
+    arrived = arrived_at is not None
+    ordered = sorted(promises, key=lambda p: p.order)
+    before_arrival = [p for p in ordered if arrived and p.promised_at <= arrived_at]
+    latest = max(before_arrival, key=lambda p: (p.promised_at, p.order), default=None)
+    original = ordered[0] if ordered else None
+    done = state == "done"
+    travelled = arrived and en_route_at is not None and arrived_at >= en_route_at
+    delays = [(p, _previous(ordered, p)) for p in ordered if p.source == "delay"]
+    notice = [
+        (previous.window_end - delay.promised_at).total_seconds() / 60
+        for delay, previous in delays
+        if previous is not None
+    ]
+    stars, nps = rating or (0, None)
+    return {
+        "visits": 1,
+        "cancelled": 0,
+        "arrived": int(arrived),
+        "on_time_latest": int(_inside(arrived_at, latest)),
+        "on_time_original": int(_inside(arrived_at, original)),
+        "done": int(done),
+        "first_time_fix": int(done and not repeated_by_open_visit),
+        "repeats": int(is_repeat),
+        "travel_planned_min": planned_travel_min if planned_travel_min > 0 else 0,
+        "travel_planned_jobs": int(planned_travel_min > 0),
+        "travel_actual_min": (arrived_at - en_route_at).total_seconds() / 60 if travelled else 0,
+        "travel_actual_jobs": int(travelled),
+        "rating_requests": rating_requests,
+        "ratings": int(rating is not None),
+        "rating_sum": stars if rating is not None else 0,
+        "nps_answers": int(nps is not None),
+        "promoters": int(nps is not None and nps >= 9),
+        "detractors": int(nps is not None and nps <= 6),
+        "disputed": int(done and disputed),
+        "resched_customer": sum(1 for p in ordered if p.source == "customer"),
+        "resched_company": sum(1 for p in ordered if p.source == "company"),
+        "not_home": int(state == "not_home"),
+        "reached": int(arrived or state == "not_home"),
+        "reminded": int(reminded),
+        "confirmed_after_reminder": int(reminded and customer_confirmed),
+        "delay_alerts": len(notice),
+        "delay_notice_min": sum(notice),
+    }
+
+
+def _inside(moment, promise):
+    return (
+        moment is not None
+        and promise is not None
+        and promise.window_start <= moment <= promise.window_end
+    )
+
+
+def _previous(ordered, promise):
+    earlier = [p for p in ordered if p.order < promise.order]
+    return earlier[-1] if earlier else None

@@ -1,3 +1,4 @@
+import secrets
 from datetime import datetime, timedelta
 
 import pytest
@@ -69,3 +70,10 @@ def test_edit_window():
     sent = datetime(2026, 5, 1, 10, 0)
     assert fb.may_edit(sent, sent + timedelta(minutes=30), 30)
     assert not fb.may_edit(sent, sent + timedelta(minutes=31), 30)
+
+
+def test_only_rater_keys_of_our_shape_are_used():
+    key = secrets.token_urlsafe(32)
+    assert fb.valid_rater_key(key) == key
+    for bad in (None, "", "short", "x" * 65, key[:-1] + "!", "a b" * 20, 42):
+        assert fb.valid_rater_key(bad) is None

@@ -64,3 +64,109 @@ def test_trend_reads_the_direction_that_is_good():
     assert kpi.trend(5, 10, "dispute_rate") == "better"
     assert kpi.trend(5, 5, "nps") == "flat"
     assert kpi.trend(None, 5, "nps") is None
+
+
+from datetime import datetime  # noqa: E402
+
+P = kpi.PromiseFact
+
+
+def test_measures_of_a_visit_moved_by_the_customer_and_arriving_in_the_new_window():
+    promises = [
+        P(1, datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 10), datetime(2026, 3, 1, 9), "booking"),
+        P(
+            2,
+            datetime(2026, 3, 2, 13),
+            datetime(2026, 3, 2, 15),
+            datetime(2026, 3, 1, 10),
+            "customer",
+        ),
+    ]
+    row = kpi.visit_measures(
+        state="done",
+        arrived_at=datetime(2026, 3, 2, 14),
+        promises=promises,
+        rating=(2, 3),
+        disputed=True,
+    )
+    assert (row["on_time_latest"], row["on_time_original"]) == (1, 0)
+    assert (row["resched_customer"], row["resched_company"]) == (1, 0)
+    assert (row["detractors"], row["promoters"], row["rating_sum"], row["disputed"]) == (1, 0, 2, 1)
+    assert row["first_time_fix"] == 1
+
+
+def test_a_promise_made_after_arrival_does_not_count():
+    promises = [
+        P(1, datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 10), datetime(2026, 3, 1), "booking"),
+        P(
+            2,
+            datetime(2026, 3, 2, 11),
+            datetime(2026, 3, 2, 12),
+            datetime(2026, 3, 2, 11),
+            "company",
+        ),
+    ]
+    row = kpi.visit_measures(state="on_site", arrived_at=datetime(2026, 3, 2, 9), promises=promises)
+    assert row["on_time_latest"] == 1
+
+
+def test_delay_notice_is_measured_against_the_window_it_replaced():
+    promises = [
+        P(1, datetime(2026, 3, 4, 13), datetime(2026, 3, 4, 15), datetime(2026, 3, 1), "booking"),
+        P(
+            2,
+            datetime(2026, 3, 4, 15),
+            datetime(2026, 3, 4, 15, 30),
+            datetime(2026, 3, 4, 12),
+            "delay",
+        ),
+    ]
+    row = kpi.visit_measures(
+        state="done", arrived_at=datetime(2026, 3, 4, 15, 10), promises=promises
+    )
+    assert (row["delay_alerts"], row["delay_notice_min"]) == (1, 180)
+    assert (row["on_time_latest"], row["on_time_original"]) == (1, 0)
+
+
+def test_cancelled_visits_count_only_as_cancelled():
+    row = kpi.visit_measures(
+        state="cancelled", arrived_at=datetime(2026, 3, 2, 9), planned_travel_min=50
+    )
+    assert row["cancelled"] == 1
+    assert sum(value for key, value in row.items() if key != "cancelled") == 0
+
+
+def test_no_arrival_no_on_time_but_not_home_reached_the_door():
+    row = kpi.visit_measures(state="not_home")
+    assert (row["arrived"], row["on_time_latest"], row["reached"], row["not_home"]) == (0, 0, 1, 1)
+
+
+def test_repeated_visit_is_no_first_time_fix_and_actual_travel_needs_both_times():
+    row = kpi.visit_measures(
+        state="done",
+        arrived_at=datetime(2026, 3, 2, 9),
+        en_route_at=datetime(2026, 3, 2, 8, 40),
+        repeated_by_open_visit=True,
+    )
+    assert (row["first_time_fix"], row["travel_actual_min"], row["travel_actual_jobs"]) == (
+        0,
+        20,
+        1,
+    )
+
+
+def test_reminder_confirmation():
+    assert (
+        kpi.visit_measures(state="scheduled", reminded=True, customer_confirmed=True)[
+            "confirmed_after_reminder"
+        ]
+        == 1
+    )
+    assert (
+        kpi.visit_measures(state="scheduled", customer_confirmed=True)["confirmed_after_reminder"]
+        == 0
+    )
+
+
+def test_every_measure_is_produced():
+    assert set(kpi.visit_measures(state="scheduled")) == set(kpi.COUNT_FIELDS)

@@ -1,0 +1,332 @@
+import secrets
+from urllib.parse import urlencode
+
+from odoo import http
+from odoo.addons.field_service_cx.tools import visit_states as vs
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from ..tools.feedback import MAX_COMMENT_CHARS, valid_rater_key
+
+# Responses that carry (or were reached with) a visit token: never cached, never leaked
+# through the Referer header to another site.
+TOKEN_HEADERS = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
+# What a successful POST says once the customer is back on the page (?done=<key>).
+DONE_MESSAGES = ("rescheduled", "cancelled", "notes", "rated", "disputed", "confirmed")
+# The browser's own random key: it lets the browser that rated edit its rating for a while.
+# HttpOnly (never in the page or scripts), sent only to the visit pages.
+RATER_COOKIE = "fs_rater"
+RATER_COOKIE_PATH = "/my/visits"
+
+
+class FieldServicePortal(CustomerPortal):
+    """The customer's visit page: one token link, read by GET, changed only by POST forms."""
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "fs_visit_count" in counters:
+            values["fs_visit_count"] = self._fs_my_visits().search_count(self._fs_my_domain())
+        return values
+
+    def _fs_my_visits(self):
+        # sudo: portal users get no rule on tasks (it would open internal fields to RPC); the
+        # domain of _fs_my_domain limits the list to visits of the user's own company.
+        return request.env["project.task"].sudo()
+
+    def _fs_my_domain(self):
+        partner = request.env.user.partner_id.commercial_partner_id
+        return [("fs_is_visit", "=", True), ("partner_id", "child_of", partner.id)]
+
+    def _fs_visit(self, visit_id, access_token):
+        """The visit (sudo, from core's check) or NotFound: a missing visit, a wrong, mutated or
+        another visit's token and another customer's login all get the same 404."""
+        try:
+            visit_sudo = self._document_check_access("project.task", visit_id, access_token)
+        except (AccessError, MissingError):
+            raise request.not_found()
+        if not visit_sudo.fs_is_visit:
+            raise request.not_found()
+        return visit_sudo
+
+    def _fs_url(self, visit_id, access_token, suffix="", **params):
+        if access_token:
+            params["access_token"] = access_token
+        query = f"?{urlencode(params)}" if params else ""
+        return f"/my/visits/{visit_id}{suffix}{query}"
+
+    def _fs_render(self, template, values):
+        response = request.render(template, values)
+        response.headers.extend(TOKEN_HEADERS)
+        return response
+
+    def _fs_redirect(self, visit_id, access_token, done):
+        response = request.redirect(self._fs_url(visit_id, access_token, done=done), code=303)
+        response.headers.extend(TOKEN_HEADERS)
+        return response
+
+    def _fs_rater_key(self):
+        return valid_rater_key(request.httprequest.cookies.get(RATER_COOKIE))
+
+    def _fs_page(self, visit_sudo, access_token, error=None, done=None, form=None):
+        values = self._prepare_portal_layout_values()
+        values.update(visit_sudo._fs_portal_values())
+        values.update(visit_sudo._fs_portal_feedback_values(self._fs_rater_key()))
+        values.update(
+            page_name="fs_visit",
+            no_breadcrumbs=not request.env.user.has_group("base.group_portal"),
+            access_token=access_token or "",
+            urls={
+                "page": self._fs_url(visit_sudo.id, access_token),
+                "eta": self._fs_url(visit_sudo.id, access_token, "/eta"),
+                "ics": self._fs_url(visit_sudo.id, access_token, "/visit.ics"),
+                "avatar": self._fs_url(visit_sudo.id, access_token, "/technician/avatar"),
+                "reschedule": self._fs_url(visit_sudo.id, access_token, "/reschedule"),
+                "cancel": f"/my/visits/{visit_sudo.id}/cancel",
+                "notes": f"/my/visits/{visit_sudo.id}/notes",
+                "report": self._fs_url(visit_sudo.id, access_token, "/report.pdf"),
+                "rate": f"/my/visits/{visit_sudo.id}/rate",
+                "dispute": f"/my/visits/{visit_sudo.id}/dispute",
+                "confirm": f"/my/visits/{visit_sudo.id}/confirm",
+            },
+            error=error,
+            # What the customer typed in a refused form, to show it again (bounded).
+            form=form or {},
+            done=done if done in DONE_MESSAGES else None,
+        )
+        return self._fs_render("field_service_feedback.portal_my_visit", values)
+
+    # ---- pages (GET: they never change anything) ------------------------------------------
+
+    @http.route(
+        ["/my/visits", "/my/visits/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_my_visits(self, page=1, **kw):
+        visits = self._fs_my_visits()
+        domain = self._fs_my_domain()
+        pager = portal_pager(
+            url="/my/visits",
+            total=visits.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        visits = visits.search(
+            domain,
+            order="fs_window_start desc, id desc",
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        labels = dict(vs.STATES)
+        # Whitelisted values only; the links carry each visit's token (the page's credential).
+        rows = [
+            {
+                "url": visit.get_portal_url(),
+                "title": visit.fs_job_type_id.name or request.env._("Visit"),
+                "window": visit.fs_window_display or "",
+                "state": visit.fs_state,
+                "state_label": labels.get(visit.fs_state, ""),
+            }
+            for visit in visits
+        ]
+        values = self._prepare_portal_layout_values()
+        values.update(page_name="fs_visits", visits=rows, pager=pager, default_url="/my/visits")
+        return self._fs_render("field_service_feedback.portal_my_visits", values)
+
+    @http.route(
+        "/my/visits/<int:visit_id>", type="http", auth="public", methods=["GET"], website=True
+    )
+    def portal_my_visit(self, visit_id, access_token=None, done=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        return self._fs_page(visit_sudo, access_token, done=done)
+
+    @http.route(
+        "/my/visits/<int:visit_id>/eta", type="http", auth="public", methods=["GET"], readonly=True
+    )
+    def portal_my_visit_eta(self, visit_id, access_token=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        return request.make_json_response(visit_sudo._fs_portal_eta_values(), headers=TOKEN_HEADERS)
+
+    @http.route("/my/visits/<int:visit_id>/visit.ics", type="http", auth="public", methods=["GET"])
+    def portal_my_visit_ics(self, visit_id, access_token=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        try:
+            body = visit_sudo._fs_portal_ics()
+        except UserError:
+            raise request.not_found()
+        return request.make_response(
+            body.encode(),
+            headers=[
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Disposition", f'attachment; filename="visit-{visit_id}.ics"'),
+                *TOKEN_HEADERS,
+            ],
+        )
+
+    @http.route(
+        "/my/visits/<int:visit_id>/technician/avatar",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        readonly=True,
+    )
+    def portal_my_visit_avatar(self, visit_id, access_token=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        # sudo: the technician's picture is shown to this visit's customer; the employee id
+        # never leaves the server (the URL names the visit).
+        technician = visit_sudo.fs_technician_id.sudo()
+        if not technician:
+            raise request.not_found()
+        stream = request.env["ir.binary"]._get_image_stream_from(technician, "avatar_128")
+        response = stream.get_response()
+        response.headers.extend(TOKEN_HEADERS)
+        return response
+
+    @http.route(
+        "/my/visits/<int:visit_id>/reschedule",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_my_visit_reschedule_form(self, visit_id, access_token=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        return self._fs_reschedule_page(visit_sudo, access_token)
+
+    def _fs_reschedule_page(self, visit_sudo, access_token, error=None):
+        values = self._prepare_portal_layout_values()
+        problem = visit_sudo._fs_portal_change_problem()
+        values.update(
+            page_name="fs_visit",
+            no_breadcrumbs=True,
+            visit_id=visit_sudo.id,
+            title=visit_sudo.fs_job_type_id.name or request.env._("Your visit"),
+            window=visit_sudo.fs_window_display or "",
+            change_problem=problem,
+            days=[] if problem else visit_sudo._fs_portal_slot_choices(),
+            access_token=access_token or "",
+            back_url=self._fs_url(visit_sudo.id, access_token),
+            error=error,
+        )
+        return self._fs_render("field_service_feedback.portal_my_visit_reschedule", values)
+
+    # ---- changes (POST with CSRF; one checked model method each) -----------------------
+
+    @http.route(
+        "/my/visits/<int:visit_id>/reschedule",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_visit_reschedule(self, visit_id, access_token=None, slot=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        try:
+            visit_sudo._fs_portal_reschedule(slot)
+        except UserError as error:
+            return self._fs_reschedule_page(visit_sudo, access_token, error=error.args[0])
+        return self._fs_redirect(visit_id, access_token, "rescheduled")
+
+    @http.route(
+        "/my/visits/<int:visit_id>/cancel",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_visit_cancel(self, visit_id, access_token=None, reason=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        try:
+            visit_sudo._fs_portal_cancel(reason)
+        except UserError as error:
+            return self._fs_page(visit_sudo, access_token, error=error.args[0])
+        return self._fs_redirect(visit_id, access_token, "cancelled")
+
+    @http.route(
+        "/my/visits/<int:visit_id>/notes",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_visit_notes(self, visit_id, access_token=None, access_notes=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        try:
+            visit_sudo._fs_portal_set_access_notes(access_notes)
+        except UserError as error:
+            return self._fs_page(visit_sudo, access_token, error=error.args[0])
+        return self._fs_redirect(visit_id, access_token, "notes")
+
+    # ---- after the visit: service report, rating, questions; before it: confirm ------------
+
+    @http.route("/my/visits/<int:visit_id>/report.pdf", type="http", auth="public", methods=["GET"])
+    def portal_my_visit_report(self, visit_id, access_token=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        if visit_sudo.fs_state != vs.DONE:
+            raise request.not_found()
+        content, kind = visit_sudo._fs_service_report_file()
+        if kind == "pdf":
+            headers = [
+                ("Content-Type", "application/pdf"),
+                ("Content-Disposition", f'inline; filename="service-report-{visit_id}.pdf"'),
+            ]
+        else:  # no PDF engine on this server: the printable web version
+            headers = [("Content-Type", "text/html; charset=utf-8")]
+        return request.make_response(content, headers=[*headers, *TOKEN_HEADERS])
+
+    @http.route(
+        "/my/visits/<int:visit_id>/rate", type="http", auth="public", methods=["POST"], website=True
+    )
+    def portal_my_visit_rate(
+        self, visit_id, access_token=None, stars=None, nps=None, comment=None, **kw
+    ):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        key = self._fs_rater_key() or secrets.token_urlsafe(32)
+        try:
+            visit_sudo._fs_submit_rating(stars, nps, comment, key)
+        except UserError as error:
+            form = {"stars": stars, "nps": nps, "comment": (comment or "")[:MAX_COMMENT_CHARS]}
+            return self._fs_page(visit_sudo, access_token, error=error.args[0], form=form)
+        response = self._fs_redirect(visit_id, access_token, "rated")
+        response.set_cookie(
+            RATER_COOKIE,
+            key,
+            max_age=visit_sudo._fs_rating_edit_seconds(),
+            path=RATER_COOKIE_PATH,
+            secure=request.httprequest.scheme == "https",
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+    @http.route(
+        "/my/visits/<int:visit_id>/dispute",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_visit_dispute(
+        self, visit_id, access_token=None, line_kind=None, line_ref=None, reason=None, **kw
+    ):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        try:
+            visit_sudo._fs_open_dispute(line_kind, line_ref, reason)
+        except UserError as error:
+            return self._fs_page(visit_sudo, access_token, error=error.args[0])
+        return self._fs_redirect(visit_id, access_token, "disputed")
+
+    @http.route(
+        "/my/visits/<int:visit_id>/confirm",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_my_visit_confirm(self, visit_id, access_token=None, **kw):
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        try:
+            visit_sudo._fs_customer_confirm()
+        except UserError as error:
+            return self._fs_page(visit_sudo, access_token, error=error.args[0])
+        return self._fs_redirect(visit_id, access_token, "confirmed")

@@ -1,0 +1,52 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class FsBookingLock(models.Model):
+    """One row per technician, updated by every customer booking that may give them a visit.
+
+    Odoo runs requests in REPEATABLE READ: a plain row lock would let a second booking wait,
+    then count visits on its old snapshot and double-book. Updating the row makes the second
+    booking fail with a serialization error instead; Odoo's request layer retries it on a fresh
+    snapshot, where the first booking is visible and the slot is refused as just taken.
+    """
+
+    _name = "fs.booking.lock"
+    _description = "Customer booking lock (one per technician)"
+
+    technician_id = fields.Many2one("hr.employee", required=True, ondelete="cascade")
+    version = fields.Integer(default=0)
+
+    _sql_constraints = [
+        ("technician_unique", "UNIQUE(technician_id)", "One booking lock per technician."),
+    ]
+
+    @api.model
+    def _fs_lock(self, technician_ids):
+        """Lock (and bump) the rows of these technicians, in id order to avoid deadlocks."""
+        ids = sorted(set(technician_ids))
+        if not ids:
+            return
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO fs_booking_lock (technician_id, version) "
+                "SELECT unnest(%s::int[]), 0 ON CONFLICT (technician_id) DO NOTHING",
+                ids,
+            ),
+            log_exceptions=False,  # a concurrent booking fails here on purpose, then retries
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM fs_booking_lock WHERE technician_id = ANY(%s) "
+                "ORDER BY technician_id FOR NO KEY UPDATE",
+                ids,
+            ),
+            log_exceptions=False,  # a concurrent booking fails here on purpose, then retries
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE fs_booking_lock SET version = version + 1 WHERE technician_id = ANY(%s)",
+                ids,
+            ),
+            log_exceptions=False,  # a concurrent booking fails here on purpose, then retries
+        )

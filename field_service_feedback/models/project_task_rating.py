@@ -1,0 +1,114 @@
+import hashlib
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.addons.field_service_cx.tools import visit_states as vs
+from odoo.exceptions import UserError
+from odoo.tools import plaintext2html
+
+from ..tools import feedback as rules
+
+EDIT_MINUTES_PARAM = "field_service_feedback.rating_edit_minutes"
+REVIEW_URL_PARAM = "field_service_feedback.review_url"
+FOLLOWUP_DAYS = 2
+
+
+def hash_rater_key(raw_key):
+    """The browser's key is never stored as given."""
+    return hashlib.sha256((raw_key or "").encode()).hexdigest() if raw_key else False
+
+
+class ProjectTask(models.Model):
+    """Rating and NPS through core's rating flow: one request per visit, first human wins."""
+
+    _inherit = "project.task"
+
+    fs_rating_id = fields.Many2one(
+        "rating.rating", string="Customer rating", compute="_compute_fs_rating_id"
+    )
+
+    @api.depends("rating_ids.consumed")
+    def _compute_fs_rating_id(self):
+        ratings = (
+            self.env["rating.rating"]
+            .sudo()
+            .search(  # sudo: one rating per visit, shown
+                [
+                    ("res_model", "=", "project.task"),
+                    ("res_id", "in", self.ids),
+                    ("consumed", "=", True),
+                ],
+                order="id desc",
+            )
+        )
+        by_visit = {}
+        for rating in ratings:
+            by_visit.setdefault(rating.res_id, rating)
+        for task in self:
+            task.fs_rating_id = by_visit.get(task.id, False)
+
+    def _fs_rating_request(self):
+        """The visit's pending rating (created once): the token its request links to."""
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id or self.partner_id
+        # sudo: creating the request record is system work; access was checked by the caller.
+        token = self.sudo()._rating_get_access_token(partner)
+        return self.env["rating.rating"].sudo().search([("access_token", "=", token)], limit=1)
+
+    def _fs_submit_rating(self, stars, nps, comment, rater_key):
+        """Apply a customer's rating (values as typed); returns the rating.
+
+        Raises UserError with a message for the customer when the visit is not done yet, when
+        someone else already rated, or when the values are not valid. Nothing is written then.
+        """
+        self.ensure_one()
+        if self.fs_state != vs.DONE:
+            raise UserError(self.env._("You can rate this visit once it is done."))
+        try:
+            feedback = rules.parse_feedback(stars, nps, comment)
+        except rules.FeedbackError as error:
+            raise UserError(str(error)) from None
+        key = hash_rater_key(rater_key)
+        now = fields.Datetime.now()
+        rating = self.sudo().fs_rating_id  # sudo: the customer's own rating of this visit
+        if rating:
+            edit_minutes = int(
+                self.env["ir.config_parameter"].sudo().get_param(EDIT_MINUTES_PARAM, 30)
+            )
+            same_rater = key and rating.fs_rater_key == key
+            if not (same_rater and rules.may_edit(rating.fs_submitted_at, now, edit_minutes)):
+                raise UserError(self.env._("This visit has already been rated. Thank you!"))
+            rating.write(
+                {"rating": feedback.stars, "feedback": feedback.comment, "fs_nps": feedback.nps}
+            )
+        else:
+            rating = self._fs_rating_request()
+            # sudo: the public visitor applies the rating the token gave them access to.
+            self.sudo().rating_apply(feedback.stars, rating=rating, feedback=feedback.comment)
+            rating.write({"fs_nps": feedback.nps, "fs_submitted_at": now, "fs_rater_key": key})
+        self._fs_follow_up(rating, feedback)
+        return rating
+
+    def _fs_follow_up(self, rating, feedback):
+        """Detractors get a call back (an activity for the manager, with a deadline)."""
+        if not rules.needs_follow_up(feedback.stars, feedback.nps):
+            return
+        if rating.fs_followup_state != "none":
+            return
+        deadline = fields.Date.context_today(self) + relativedelta(days=FOLLOWUP_DAYS)
+        manager = self.project_id.user_id or self.env.ref("base.user_admin")
+        # sudo: the activity is created for the manager on behalf of a public customer.
+        self.sudo().activity_schedule(
+            "field_service_feedback.mail_activity_type_fs_followup",
+            date_deadline=deadline,
+            user_id=manager.id,
+            summary=self.env._("Call back: %(stars)s★, would recommend %(nps)s/10")
+            % {"stars": feedback.stars, "nps": feedback.nps},
+            note=plaintext2html(feedback.comment),  # the customer typed text, not HTML
+        )
+        rating.write({"fs_followup_state": "open", "fs_followup_deadline": deadline})
+
+    def _fs_review_url(self):
+        """The public review link offered to everyone who rates (no gating by score)."""
+        return self.env["ir.config_parameter"].sudo().get_param(REVIEW_URL_PARAM) or False

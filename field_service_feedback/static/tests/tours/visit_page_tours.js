@@ -1,0 +1,97 @@
+/** @odoo-module */
+
+import { registry } from "@web/core/registry";
+
+// A customer, on a phone, opens the visit page from a token link (no login), sees the window
+// and the technician, moves the visit to another free window, then cancels it with a reason.
+registry.category("web_tour.tours").add("fs_visit_page_phone", {
+    steps: () => [
+        {
+            trigger: ".o_fs_window:not(:empty)",
+        },
+        {
+            trigger: ".o_fs_technician_name:contains(Anna)",
+        },
+        {
+            trigger: ".o_fs_timeline .o_fs_step_current",
+        },
+        {
+            trigger: "a.o_fs_reschedule",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_reschedule_form label.o_fs_slot:eq(0)",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_reschedule_form input[name=slot]:checked",
+        },
+        {
+            trigger: "button.o_fs_reschedule_confirm",
+            run: "click",
+        },
+        {
+            trigger: ".alert-success:contains(your visit is now)",
+        },
+        {
+            trigger: "details.o_fs_cancel > summary",
+            run: "click",
+        },
+        {
+            trigger: "details.o_fs_cancel[open] textarea[name=reason]",
+            run: "edit Moving house",
+        },
+        {
+            trigger: "button.o_fs_cancel_confirm",
+            run: "click",
+        },
+        {
+            trigger: ".alert-success:contains(Your visit is cancelled)",
+        },
+        {
+            trigger: ".o_fs_state_label:contains(Cancelled)",
+        },
+    ],
+});
+
+// A customer, on a phone, opens a done visit's page from a token link (no login), reads the
+// service report, rates 5 stars and 9/10 with a comment, then sees the thank-you and the
+// invitation to review the company publicly.
+registry.category("web_tour.tours").add("fs_visit_rate_phone", {
+    steps: () => [
+        {
+            trigger: ".o_fs_report_card .o_fs_report_work:contains(Cleaned the burner)",
+        },
+        {
+            trigger: ".o_fs_report_card .o_fs_report_part:contains(Valve)",
+        },
+        {
+            trigger: ".o_fs_report_card .o_fs_report_signature img",
+        },
+        {
+            trigger: ".o_fs_rating_form label[for=fs_stars_5]",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_rating_form label[for=fs_nps_9]",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_rating_form textarea[name=comment]",
+            run: "edit Quick, clean and friendly",
+        },
+        {
+            trigger: ".o_fs_rating_form input[name=stars]:checked[value='5']",
+        },
+        {
+            trigger: "button.o_fs_rating_send",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_thanks:contains(Thank you for your feedback)",
+        },
+        {
+            trigger: ".o_fs_review:contains(Would you share your experience publicly?) a.o_fs_review_link",
+        },
+    ],
+});

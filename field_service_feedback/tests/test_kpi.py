@@ -1,0 +1,174 @@
+import io
+from datetime import date, datetime
+
+import openpyxl
+
+from odoo.addons.field_service_cx.tests.common import FieldServiceCase
+from odoo.tests import tagged
+
+
+def at(day, hour, minute=0):
+    """Naive UTC on a day of the first week of March 2026 (Paris is UTC+1 then)."""
+    return datetime(2026, 3, day, hour, minute)
+
+
+@tagged("post_install", "-at_install")
+class TestKpis(FieldServiceCase):
+    """Seven visits whose KPIs are worked out by hand in the comments below."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        sites = Partner.create([{"name": f"KPI site {n}", "tz": "Europe/Paris"} for n in range(6)])
+
+        def visit(name, site, start, end, **values):
+            return cls.create_visit(
+                name=name,
+                partner_id=site.id,
+                fs_window_start=start,
+                fs_window_end=end,
+                fs_technician_id=cls.anna.id,
+                **values,
+            )
+
+        def finish(task, en_route, arrived, done):
+            task.write(
+                {
+                    "fs_state": "done",
+                    "fs_en_route_at": en_route,
+                    "fs_arrived_at": arrived,
+                    "fs_done_at": done,
+                }
+            )
+
+        # V1: on time against both promises, 20 min planned and actual travel, 5 stars, NPS 10.
+        cls.v1 = visit("V1", sites[0], at(2, 8), at(2, 10), fs_planned_travel_minutes=20)
+        finish(cls.v1, at(2, 8, 40), at(2, 9), at(2, 10))
+        cls.v1._fs_submit_rating("5", "10", "", "k1")
+        # V2: moved by the customer to 13–15, arrives 14:00: on time (latest) but not (original);
+        # 2 stars, NPS 3 (a detractor), and a disputed line.
+        cls.v2 = visit("V2", sites[1], at(2, 8), at(2, 10))
+        cls.v2.with_context(fs_promise_source="customer").write(
+            {"fs_window_start": at(2, 13), "fs_window_end": at(2, 15)}
+        )
+        finish(cls.v2, False, at(2, 14), at(2, 15))
+        cls.v2._fs_submit_rating("2", "3", "late", "k2")
+        cls.env["fs.visit.dispute"].create(
+            {
+                "task_id": cls.v2.id,
+                "line_kind": "time",
+                "line_label": "Arrival",
+                "reason": "later than said",
+            }
+        )
+        # V3: arrives 12:30 for 10–12 (late); a rating was asked, none given; V5 repeats it.
+        cls.v3 = visit("V3", sites[2], at(2, 10), at(2, 12))
+        finish(cls.v3, False, at(2, 12, 30), at(2, 12, 45))
+        cls.v3._fs_rating_request()
+        # V4: nobody home (reached the door, not arrived).
+        cls.v4 = visit("V4", sites[3], at(3, 8), at(3, 10))
+        cls.v4.write({"fs_state": "not_home"})
+        # V5: same site as V3 three days later: a repeat (not arrived yet).
+        cls.v5 = visit("V5", sites[2], at(5, 8), at(5, 10))
+        # V6: cancelled: counted only as cancelled.
+        cls.v6 = visit("V6", sites[4], at(3, 13), at(3, 15), fs_planned_travel_minutes=50)
+        cls.v6.write({"fs_state": "cancelled", "fs_arrived_at": at(3, 14)})
+        # V7: delay alert at 12:00 moves 13–15 to 15:00–15:30 (180 min notice), arrives 15:10.
+        cls.v7 = visit("V7", sites[5], at(4, 13), at(4, 15))
+        # A delay alert records a new promise; the booked window stays as it was.
+        cls.env["fs.visit.promise"].create(
+            {
+                "task_id": cls.v7.id,
+                "window_start": at(4, 15),
+                "window_end": at(4, 15, 30),
+                "promised_at": at(4, 12),
+                "source": "delay",
+            }
+        )
+        cls.v7.fs_promise_ids.filtered(lambda p: p.source == "booking").promised_at = at(1, 9)
+        finish(cls.v7, False, at(4, 15, 10), at(4, 16))
+        (cls.v1 | cls.v2 | cls.v3 | cls.v4 | cls.v5 | cls.v6).fs_promise_ids.promised_at = at(1, 9)
+        cls.v2.fs_promise_ids.filtered(lambda p: p.source == "customer").promised_at = at(1, 10)
+        cls.env.flush_all()
+        cls.dashboard = cls.env["fs.kpi.dashboard"].create(
+            {
+                "date_from": date(2026, 3, 2),
+                "date_to": date(2026, 3, 8),
+                "technician_id": cls.anna.id,
+            }
+        )
+
+    def kpis(self):
+        return {
+            key: value for key, _label, _unit, value, _prev, _trend in self.dashboard._fs_kpis()
+        }
+
+    def test_every_kpi_against_hand_computed_values(self):
+        values = self.kpis()
+        expected = {
+            "on_time_rate": 75.0,  # V1, V2, V7 of 4 arrivals (V1, V2, V3, V7)
+            "on_time_original_rate": 25.0,  # only V1 kept its first window
+            "first_time_fix_rate": 75.0,  # V1, V2, V7 of 4 done; V3 was repeated by V5
+            "repeat_rate": 25.0,  # V5 of 4 done
+            "travel_planned_per_job": 20.0,  # V1 only (V6 is cancelled)
+            "travel_actual_per_job": 20.0,  # V1: 08:40 → 09:00
+            "rating_rate": 200 / 3,  # V1, V2 rated of 3 asked (V3 not answered)
+            "average_rating": 3.5,
+            "nps": 0.0,  # one promoter, one detractor
+            "dispute_rate": 25.0,  # V2 of 4 done
+            "resched_customer_rate": 100 / 6,  # V2 of 6 visits not cancelled
+            "resched_company_rate": 0.0,
+            "not_home_rate": 20.0,  # V4 of 5 that reached the door
+            "confirmation_rate": None,  # no reminder sent in this dataset
+            "delay_notice": 180.0,  # V7: alert at 12:00, the window replaced ended at 15:00
+        }
+        for key, value in expected.items():
+            if value is None:
+                self.assertIsNone(values[key], key)
+            else:
+                self.assertAlmostEqual(values[key], value, places=6, msg=key)
+
+    def test_previous_period_and_trend(self):
+        rows = {row[0]: row for row in self.dashboard._fs_kpis()}
+        self.assertIsNone(rows["on_time_rate"][4], "nothing the week before")
+        self.assertIsNone(rows["on_time_rate"][5])
+        self.assertIn("75.0 %", self.dashboard.cards_html)
+
+    def test_filters_narrow_the_data(self):
+        self.dashboard.technician_id = self.bob
+        self.assertIsNone(self.kpis()["on_time_rate"])
+
+    def test_dashboard_reads_in_three_queries(self):
+        """The dashboard's filters, then one grouped read per period, however many visits."""
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=3):
+            self.dashboard._fs_kpis()
+
+    def test_workbook_opens_and_holds_the_dashboard_numbers(self):
+        book = openpyxl.load_workbook(io.BytesIO(self.dashboard._fs_workbook()))
+        self.assertEqual(
+            book.sheetnames, ["Summary", "By technician", "By team", "By job type", "By week"]
+        )
+        summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=4, values_only=True)}
+        self.assertAlmostEqual(summary["On-time arrival (latest promise)"], 75.0)
+        self.assertAlmostEqual(summary["NPS"], 0.0)
+        self.assertIsNone(summary["Reminder confirmation"])
+        sheet = book["By technician"]
+        header = [cell.value for cell in sheet[1]]
+        anna = next(
+            row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "Anna Tech"
+        )
+        self.assertEqual(anna[header.index("Done")], 4)
+        self.assertAlmostEqual(anna[header.index("First-time fix")], 75.0)
+        self.assertEqual(sheet.freeze_panes, "B2")
+        self.assertTrue(book["Summary"]._charts, "the weekly chart is on the summary sheet")
+
+    def test_digest_carries_the_kpis(self):
+        digest = self.env.ref("digest.digest_digest_default").with_context(
+            start_datetime=datetime(2026, 3, 2), end_datetime=datetime(2026, 3, 9)
+        )
+        digest.company_id = self.env.company
+        self.assertAlmostEqual(digest.kpi_fs_on_time_value, 75.0)
+        self.assertAlmostEqual(digest.kpi_fs_first_time_fix_value, 75.0)
+        self.assertAlmostEqual(digest.kpi_fs_average_rating_value, 3.5)

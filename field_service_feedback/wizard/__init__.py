@@ -1,0 +1,1 @@
+from . import fs_visit_need
