@@ -105,6 +105,8 @@ TO_SCHEDULE = [
     (18, "appliance_repair"),
     (31, "electrical_fault"),
 ]
+# The local time by which the demo day's first visits can honestly be done or under way.
+LIVE_FROM = time(11, 30)
 
 
 class FsDemo(models.AbstractModel):
@@ -212,7 +214,9 @@ class FsDemo(models.AbstractModel):
         free = self._fs_demo_free_slots(technicians, days)
         scheduled_customers = [c for c in customers if c.partner_latitude or c.partner_longitude]
         rng.shuffle(scheduled_customers)
-        live = days[0] == today
+        # Today's first visits are done or under way only if the install comes after them:
+        # installed earlier, the day is still ahead and every visit of it still to come.
+        live = days[0] == today and windows.to_local(now, DEMO_ZONE).time() >= LIVE_FROM
         vals_list, cursor, attempts = [], 0, 0
         for day_index, (day, count) in enumerate(zip(days, VISITS_PER_DAY, strict=True)):
             placed = 0
