@@ -7,6 +7,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
+from odoo.tools import consteq
 
 from ..tools.feedback import MAX_COMMENT_CHARS, valid_rater_key
 
@@ -42,6 +43,18 @@ class FieldServicePortal(CustomerPortal):
     def _fs_visit(self, visit_id, access_token):
         """The visit (sudo, from core's check) or NotFound: a missing visit, a wrong, mutated or
         another visit's token and another customer's login all get the same 404."""
+        if request.env.user._is_public():
+            # A visitor without login can only hold the token: check it the way core's
+            # _document_check_access ends (this visit's own token, constant-time compare)
+            # without first trying, and failing, read access as the public user.
+            # sudo: the token, compared with this visit's, is the visitor's credential.
+            visit_sudo = request.env["project.task"].sudo().browse(visit_id).exists()
+            token = visit_sudo.access_token if visit_sudo else None
+            if not (access_token and token and consteq(token, access_token)):
+                raise request.not_found()
+            if not visit_sudo.fs_is_visit:
+                raise request.not_found()
+            return visit_sudo
         try:
             visit_sudo = self._document_check_access("project.task", visit_id, access_token)
         except (AccessError, MissingError):
