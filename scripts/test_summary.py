@@ -2,7 +2,8 @@
 
 N counts the pure tests (pytest's JUnit XML) and the Odoo tests (Odoo's own summary line).
 Anything else that must stop a run counts as one more failure and is named above that line:
-lint, an ERROR or CRITICAL line in the Odoo log, a module that did not load, a skipped test
+lint, a WARNING, ERROR or CRITICAL line in the Odoo log (installed with demo data), a module
+that did not load, a skipped test
 (a browser tour skips itself when Chromium or websocket-client is missing), zero Odoo tests,
 or a warning while installing without demo data.
 """
@@ -52,13 +53,15 @@ def log_lines(path):
 def odoo_counts(path):
     if not path.exists():
         return 0, 1, ["the Odoo test log is missing"]
-    problems, result, errors, skipped, not_loaded = [], None, [], [], []
+    problems, result, errors, skipped, not_loaded, warnings = [], None, [], [], [], []
     for level, rest, line in log_lines(path):
         found = ODOO_RESULT.search(rest)
         if found and "odoo.tests.result" in rest:
             result = tuple(int(n) for n in found.groups())
         elif level in ("ERROR", "CRITICAL"):
             errors.append(line)
+        elif level == "WARNING":
+            warnings.append(line)
         if SKIPPED.search(rest):
             skipped.append(line)
         if NOT_LOADED.search(rest):
@@ -72,6 +75,8 @@ def odoo_counts(path):
         )
     if errors:
         problems.append(f"{len(errors)} ERROR/CRITICAL line(s) in the Odoo log, first: {errors[0]}")
+    if warnings:
+        problems.append(f"{len(warnings)} WARNING line(s) in the Odoo log, first: {warnings[0]}")
     if skipped:
         problems.append(f"{len(skipped)} Odoo test(s) skipped, first: {skipped[0]}")
     if not_loaded:

@@ -44,6 +44,7 @@ def test_failures_and_errors_count(tmp_path):
     ("extra", "words"),
     [
         (f"{STAMP} ERROR db odoo.sql_db: bad query", "ERROR/CRITICAL"),
+        (f"{STAMP} WARNING db odoo.addons.x: deprecated call", "WARNING line"),
         (
             f"{STAMP} INFO db odoo.addons.x.tests.t: skipped T.test_a : Chrome executable missing",
             "skipped",
