@@ -123,3 +123,18 @@ class VisitPageCase(HttpCase, FieldServiceCase):
         visit.action_fs_arrive()
         visit.action_fs_done()
         return visit
+
+
+class FinishedVisitCase(FieldServiceCase):
+    """A visit of Anna's with its checklist ticked, ready to be taken through the day."""
+
+    def setUp(self):
+        super().setUp()
+        self.visit = self.create_visit(fs_technician_id=self.anna.id)
+        self.visit.fs_checklist_line_ids.is_done = True
+
+    def finish(self, visit=None):
+        visit = visit or self.visit
+        visit.action_fs_on_my_way()
+        visit.action_fs_arrive()
+        visit.action_fs_done()

@@ -2,24 +2,14 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.addons.field_service_cx.tests.common import FieldServiceCase
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from .common import FinishedVisitCase
+
 
 @tagged("post_install", "-at_install")
-class TestDisputesAndRepeats(FieldServiceCase):
-    def setUp(self):
-        super().setUp()
-        self.visit = self.create_visit(fs_technician_id=self.anna.id)
-        self.visit.fs_checklist_line_ids.is_done = True
-
-    def finish(self, visit=None):
-        visit = visit or self.visit
-        visit.action_fs_on_my_way()
-        visit.action_fs_arrive()
-        visit.action_fs_done()
-
+class TestDisputesAndRepeats(FinishedVisitCase):
     def test_dispute_a_part_and_resolve_it(self):
         self.finish()
         part = self.visit.fs_part_ids

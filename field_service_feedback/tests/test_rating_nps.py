@@ -2,24 +2,14 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.addons.field_service_cx.tests.common import FieldServiceCase
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from .common import FinishedVisitCase
+
 
 @tagged("post_install", "-at_install")
-class TestRatingNps(FieldServiceCase):
-    def setUp(self):
-        super().setUp()
-        self.visit = self.create_visit(fs_technician_id=self.anna.id)
-        self.visit.fs_checklist_line_ids.is_done = True
-
-    def finish(self, visit=None):
-        visit = visit or self.visit
-        visit.action_fs_on_my_way()
-        visit.action_fs_arrive()
-        visit.action_fs_done()
-
+class TestRatingNps(FinishedVisitCase):
     def test_rating_before_done_is_refused_and_writes_nothing(self):
         with self.assertRaisesRegex(UserError, "once it is done"):
             self.visit._fs_submit_rating("5", "10", "", "browser-a")
