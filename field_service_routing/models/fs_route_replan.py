@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from odoo import fields, models
 from odoo.addons.field_service_cx.tools import visit_states as vs
 
@@ -25,8 +27,14 @@ class FsRouteReplan(models.AbstractModel):
         )
         if not built.problem.technicians:
             return visits.browse()
-        answer = solve(built.problem, time_limit_s=REPLAN_TIME_LIMIT_S, deterministic=True)
-        ordered = [stop.visit_id for route in answer.routes for stop in route.stops]
+        # The visit under way comes first whatever the solver would prefer; it orders the rest.
+        under_way = [str(en_route.id)] if en_route and str(en_route.id) in built.task_ids else []
+        movable = replace(
+            built.problem,
+            visits=tuple(v for v in built.problem.visits if v.id not in under_way),
+        )
+        answer = solve(movable, time_limit_s=REPLAN_TIME_LIMIT_S, deterministic=True)
+        ordered = under_way + [stop.visit_id for route in answer.routes for stop in route.stops]
         late = sorted(
             (left.visit_id for left in answer.unassigned if left.visit_id in built.task_ids),
             key=lambda key: remaining.browse(built.task_ids[key]).fs_window_start,

@@ -1,3 +1,4 @@
 from . import test_travel_settings
 from . import test_route_plan
 from . import test_travel_matrix
+from . import test_demo_day
