@@ -305,13 +305,16 @@ def main() -> None:
     print(header, flush=True)
     gaps: dict[str, list[float]] = {e: [] for e in engines}
     infeasible: dict[str, int] = dict.fromkeys(engines, 0)
+    slowest = 0.0
     for path in files:
         inst = parse_solomon(path.read_text())
         best = bks.get(path.stem.lower())
         row = f"{path.stem:10} {best or float('nan'):9.2f}"
         for engine in engines:
             if engine == "ours":
+                began = time.monotonic()
                 seqs, plan = run_ours(inst.problem, args.time_limit)
+                slowest = max(slowest, time.monotonic() - began)
                 veh, dist, ok, _ = evaluate(inst, seqs, plan)
             else:
                 seqs = ENGINES[engine](inst.problem, args.time_limit)
@@ -328,6 +331,7 @@ def main() -> None:
                 f"{engine}: median gap {statistics.median(gaps[engine]):.2f} %, "
                 f"mean {statistics.mean(gaps[engine]):.2f} %, "
                 f"infeasible or incomplete {infeasible[engine]}/{len(files)}"
+                + (f", longest solve {slowest:.2f} s" if engine == "ours" else "")
             )
     if args.timings:
         for line in timings(args.data_dir):
