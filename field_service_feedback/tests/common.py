@@ -12,6 +12,29 @@ from odoo.tests import HttpCase
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def every_day_calendar(env, name):
+    """A Paris calendar working 07:00–19:00 every day, so slots never depend on the weekday."""
+    return env["resource.calendar"].create(
+        {
+            "name": name,
+            "tz": "Europe/Paris",
+            "attendance_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {
+                        "name": f"Day {day}",
+                        "dayofweek": str(day),
+                        "hour_from": 7,
+                        "hour_to": 19,
+                        "day_period": "morning",
+                    }
+                )
+                for day in range(7)
+            ],
+        }
+    )
+
+
 class VisitPageCase(HttpCase, FieldServiceCase):
     """Field-service world + a visit with a token, technicians working every day 07–19 Paris."""
 
@@ -19,25 +42,7 @@ class VisitPageCase(HttpCase, FieldServiceCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.calendar = env["resource.calendar"].create(
-            {
-                "name": "Every day 07-19 (test)",
-                "tz": "Europe/Paris",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 7,
-                            "hour_to": 19,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(7)
-                ],
-            }
-        )
+        cls.calendar = every_day_calendar(env, "Every day 07-19 (test)")
         (cls.anna | cls.bob).write(
             {
                 "resource_calendar_id": cls.calendar.id,

@@ -10,6 +10,8 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 
+from .common import every_day_calendar
+
 
 def retry_on_concurrency(func, cr, tries=5):
     """What Odoo's request layer (``odoo.service.model.retrying``) does around every request:
@@ -46,25 +48,7 @@ class TestConcurrentBooking(BaseCase):
         self.addCleanup(self._drop_world)
 
     def _make_world(self, env):
-        calendar = env["resource.calendar"].create(
-            {
-                "name": "Every day 07-19 (concurrency test)",
-                "tz": "Europe/Paris",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"Day {day}",
-                            "dayofweek": str(day),
-                            "hour_from": 7,
-                            "hour_to": 19,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(7)
-                ],
-            }
-        )
+        calendar = every_day_calendar(env, "Every day 07-19 (concurrency test)")
         skill_type = env["hr.skill.type"].create(
             {
                 "name": "Rare trade (concurrency test)",
