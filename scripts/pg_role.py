@@ -83,8 +83,10 @@ def main():
     if args.has_modules:
         dbname, modules = args.has_modules
         return 0 if has_modules(args, dbname, modules.split(",")) else 1
-    with connect(args.host, args.port, args.role) as conn:
-        conn.autocommit = True
+    # Not `with conn`: since psycopg2 2.9 it opens a transaction, where DROP/CREATE DATABASE fail.
+    conn = connect(args.host, args.port, args.role)
+    conn.autocommit = True
+    try:
         with conn.cursor() as cr:
             for name in args.drop:
                 cr.execute(
@@ -100,6 +102,8 @@ def main():
                         sql.Identifier(name), sql.Identifier(template)
                     )
                 )
+    finally:
+        conn.close()
     return 0
 
 

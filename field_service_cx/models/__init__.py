@@ -13,6 +13,7 @@ from . import (
     fs_visit_promise,
     hr_employee,
     hr_employee_base,
+    mail_template,
     project_project,
     project_task,
     project_task_messages,

@@ -10,6 +10,7 @@ from odoo.tools import SQL, email_normalize, plaintext2html
 from odoo.tools.sql import create_index
 
 from ..tools import reminders
+from .mail_template import COMPILE_ONCE
 
 _logger = logging.getLogger(__name__)
 
@@ -412,7 +413,7 @@ class FsVisitMessage(models.Model):
         signup tokens) that a message to one known contact does not need: about 5x faster.
         """
         tasks = self.task_id
-        rendered = template._generate_template(
+        rendered = template.with_context(**{COMPILE_ONCE: True})._generate_template(
             tasks.ids, ["subject", "body_html", "email_from", "reply_to", "auto_delete"]
         )
         subtype = self.env.ref("field_service_cx.mt_fs_customer_message")
