@@ -409,14 +409,24 @@ class FsVisitMessage(models.Model):
     def _fs_queue_emails(self, template):
         """{visit id: (mail.message, mail.mail)}: rendered in batch, queued, kept in the chatter.
 
-        Like the composer's batch mode, without its per-recipient work (portal buttons,
-        signup tokens) that a message to one known contact does not need: about 5x faster.
+        Like the composer's mass mode for one known contact: the chatter keeps the body, the
+        e-mail wraps it in the template's layout (company header and footer).
         """
         tasks = self.task_id
         rendered = template.with_context(**{COMPILE_ONCE: True})._generate_template(
             tasks.ids, ["subject", "body_html", "email_from", "reply_to", "auto_delete"]
         )
         subtype = self.env.ref("field_service_cx.mt_fs_customer_message")
+        layout = template.email_layout_xmlid
+        langs = template._render_lang(tasks.ids) if layout else {}
+        body_html = {
+            task.id: task._fs_email_in_layout(
+                rendered[task.id].get("body_html"), layout, langs.get(task.id)
+            )
+            if layout
+            else rendered[task.id].get("body_html")
+            for task in tasks
+        }
         mails = (
             self.env["mail.mail"]
             .sudo()  # sudo: mail.mail is a system queue
@@ -427,7 +437,7 @@ class FsVisitMessage(models.Model):
                         "res_id": task.id,
                         "subject": rendered[task.id].get("subject"),
                         "body": rendered[task.id].get("body_html"),
-                        "body_html": rendered[task.id].get("body_html"),
+                        "body_html": body_html[task.id],
                         "email_from": rendered[task.id].get("email_from")
                         or task.company_id.email_formatted,
                         "reply_to": rendered[task.id].get("reply_to") or False,

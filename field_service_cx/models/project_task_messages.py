@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import email_normalize
 
 from ..tools import reminders
 from ..tools import visit_states as vs
@@ -27,6 +28,32 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
     _inherit = "project.task"
 
     fs_message_ids = fields.One2many("fs.visit.message", "task_id", string="Customer messages")
+    fs_contact_problem = fields.Char(
+        "Why the customer gets no message",
+        compute="_compute_fs_contact_problem",
+        help="Set when the site's contact can be reached by no channel: fix it before the visit.",
+    )
+
+    @api.depends(
+        "fs_is_visit",
+        "fs_site_id.email",
+        "fs_site_id.fs_mobile_e164",
+        "fs_site_id.fs_preferred_channel",
+        "fs_site_id.fs_messages_opt_out",
+    )
+    def _compute_fs_contact_problem(self):
+        for task in self:
+            site = task.fs_site_id
+            if not (task.fs_is_visit and site):
+                task.fs_contact_problem = False
+                continue
+            choice = reminders.choose_channels(
+                site.fs_preferred_channel,
+                bool(email_normalize(site.email or "")),
+                site.fs_mobile_e164,
+                site.fs_messages_opt_out,
+            )
+            task.fs_contact_problem = choice.skip or False
 
     # ---- hooks ----------------------------------------------------------------------------
 
@@ -285,3 +312,39 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 self.fs_not_home_at + timedelta(minutes=hold), zone, locale
             )
         return values
+
+    def _fs_email_in_layout(self, body, layout_xmlid, lang):
+        """The e-mail as the customer sees it: the body inside the template's layout.
+
+        What core's notification gives a customer who is not a portal user (project.task
+        gives them no access button): the company's header, logo and footer around the body,
+        in the customer's language. The recipient is known, so core's classification of
+        recipients (most of its cost) is skipped.
+        """
+        self.ensure_one()
+        message = self.env["mail.message"].new({"body": body, "record_name": self.display_name})
+        msg_vals = {
+            "email_layout_xmlid": layout_xmlid,
+            "model": self._name,
+            "res_id": self.id,
+            "record_name": self.display_name,
+            "author_id": self.company_id.partner_id.id,
+            "tracking_value_ids": [],  # a template message tracks nothing: no search
+        }
+        render_values = self._notify_by_email_prepare_rendering_context(
+            message,
+            msg_vals=msg_vals,
+            model_description=self.with_context(lang=lang).env._("visit"),
+            force_email_lang=lang,
+        )
+        customer = {
+            "active": True,
+            "actions": [],
+            "button_access": {},
+            "has_button_access": False,
+            "notification_group_name": "customer",
+            "recipients": self.fs_site_id.ids,
+        }
+        return self._notify_by_email_render_layout(
+            message, customer, msg_vals=msg_vals, render_values=render_values
+        )

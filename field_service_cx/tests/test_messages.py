@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.addons.sms.tests.common import MockSMS
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
@@ -130,6 +131,10 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.assertIn(visit.get_base_url() + visit.get_portal_url(), body)
             self.assertIn(f"access_token={visit.access_token}", body)
             self.assertNotIn("/r/", body, "links are never shortened")
+            self.assertIn("Powered by", body, "the template's layout around the body")
+            self.assertIn(self.company.name, body, "the company signs the e-mail")
+            self.assertIn("Anna", row.message_id.body, "the chatter keeps the body…")
+            self.assertNotIn("Powered by", row.message_id.body, "…without the layout")
             self.assertEqual(row.message_id.model, "project.task")
             self.assertEqual(row.message_id.res_id, visit.id)
             self.assertIn(row.message_id, visit.message_ids, "logged in the chatter")
@@ -289,6 +294,13 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         }
         with self.mock_mail_gateway():
             self.run_cron()
+        self.assertEqual(
+            visits[unreachable].fs_contact_problem,
+            "no e-mail address and no valid mobile number",
+            "the dispatcher sees it on the visit before any message is due",
+        )
+        self.assertIn("opted out", visits[opted].fs_contact_problem)
+        self.assertFalse(visits[no_mobile].fs_contact_problem, "e-mail still reaches them")
         row = self.rows(visits[no_mobile], kind="confirmation")
         self.assertEqual((row.state, row.channel), ("queued", "email"))
         self.assertIn("no valid mobile", row.note)
@@ -304,6 +316,30 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertEqual(
             to_check.task_id, visits[unreachable] | visits[opted], "dispatchers see both"
         )
+
+    @freeze_time("2026-06-01 10:00:00")
+    def test_send_again_after_fixing_the_contact(self):
+        unreachable = self.customer.copy({"name": "Nobody", "mobile": False, "email": False})
+        visit = self.book(paris(2026, 6, 10, 13, 0), partner_id=unreachable.id)
+        with self.mock_mail_gateway():
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            self.assertEqual(row.state, "skipped")
+            pending = self.rows(visit, key="reminder:7d")
+            with self.assertRaisesRegex(UserError, "Only failed, skipped or expired"):
+                pending.action_fs_retry()
+            self.assertEqual(pending.state, "planned", "nothing changed")
+            unreachable.email = "nobody@example.com"
+            row.action_fs_retry()
+            self.assertEqual((row.state, row.reason), ("planned", False))
+            self.assertEqual(self.run_cron(), 1)
+            self.assertEqual(row.state, "queued")
+            self.assertEqual(row.mail_id.recipient_ids, unreachable)
+            self.run_cron()
+            mails = self._new_mails.filtered(
+                lambda m: m.model == "project.task" and m.res_id == visit.id
+            )
+        self.assertEqual(mails, row.mail_id, "one e-mail, queued once")
 
     @freeze_time("2026-06-01 10:00:00")
     def test_invalid_time_zone_falls_back_and_is_noted(self):
