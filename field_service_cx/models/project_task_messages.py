@@ -53,7 +53,16 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 site.fs_mobile_e164,
                 site.fs_messages_opt_out,
             )
-            task.fs_contact_problem = choice.skip or False
+            if not choice.skip:
+                task.fs_contact_problem = False
+            elif site.fs_messages_opt_out:
+                task.fs_contact_problem = self.env._(
+                    "%s; call them if anything changes", choice.skip
+                )
+            else:
+                task.fs_contact_problem = self.env._(
+                    "%s; add one to the site, or call them", choice.skip
+                )
 
     # ---- hooks ----------------------------------------------------------------------------
 

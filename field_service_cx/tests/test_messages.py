@@ -296,7 +296,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.run_cron()
         self.assertEqual(
             visits[unreachable].fs_contact_problem,
-            "no e-mail address and no valid mobile number",
+            "no e-mail address and no valid mobile number; add one to the site, or call them",
             "the dispatcher sees it on the visit before any message is due",
         )
         self.assertIn("opted out", visits[opted].fs_contact_problem)

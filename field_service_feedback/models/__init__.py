@@ -13,3 +13,4 @@ from . import fs_kpi_dashboard
 from . import digest_digest
 from . import project_task_report
 from . import project_task_portal_feedback
+from . import project_task_booking_lock

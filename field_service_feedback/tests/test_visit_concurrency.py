@@ -130,64 +130,113 @@ class TestConcurrentBooking(BaseCase):
             env["hr.skill.type"].browse(ids["skill_type"]).unlink()
             env["resource.calendar"].browse(ids["calendar"]).unlink()
 
-    def test_two_customers_one_place(self):
+    def _first_slot(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             visit = env["project.task"].browse(self.ids["visits"][0])
             day = datetime.now().date() + timedelta(days=3)
             slots = [s for s in visit._fs_portal_slots() if s.start.date() == day]
             self.assertTrue(slots)
-            start = slots[0].start
-        first_wrote = threading.Event()
-        results, attempts = {}, {}
+            return slots[0]
 
-        def book(visit_id, hold_after_write):
+    def _race(self, first_action, second_action):
+        """Run ``first_action`` then, while its transaction still holds its locks,
+        ``second_action``, each on its own connection and retried like a request.
+
+        Returns ({"first"/"second": "done" or the UserError's text}, attempts of the second).
+        """
+        first_wrote = threading.Event()
+        results, attempts = {}, {"first": 0, "second": 0}
+
+        def run(name, action, hold_after_write):
             with self.registry.cursor() as cr:
                 # The test runner holds the registry lock: give the cursor its transaction
                 # directly instead of letting Environment look the registry up by name.
                 cr.transaction = api.Transaction(self.registry)
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                attempts[visit_id] = 0
 
                 def attempt():
-                    attempts[visit_id] += 1
-                    env["project.task"].browse(visit_id)._fs_portal_reschedule(str(start))
+                    attempts[name] += 1
+                    action(env)
                     if hold_after_write:
                         first_wrote.set()
-                        # keep the lock while the other customer's request reaches it
+                        # keep the lock while the other request reaches it
                         time.sleep(1.5)
 
                 try:
                     retry_on_concurrency(attempt, cr)
-                    results[visit_id] = "booked"
+                    results[name] = "done"
                 except UserError as error:
                     cr.rollback()
-                    results[visit_id] = error.args[0]
+                    results[name] = error.args[0]
                 finally:
                     first_wrote.set()
 
-        one, two = self.ids["visits"]
-        first = threading.Thread(target=book, args=(one, True))
+        first = threading.Thread(target=run, args=("first", first_action, True))
         first.start()
         first_wrote.wait(30)
-        second = threading.Thread(target=book, args=(two, False))
+        second = threading.Thread(target=run, args=("second", second_action, False))
         second.start()
         first.join(60)
         second.join(60)
+        return results, attempts["second"]
 
-        self.assertEqual(results[one], "booked")
-        self.assertIn("no longer available", results[two])
-        # the second request really raced: it failed on the lock once, then was refused
-        self.assertEqual(attempts[two], 2)
+    def _booked(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             booked = env["project.task"].search_read(
                 [("id", "in", self.ids["visits"])], ["fs_window_start", "fs_technician_id"]
             )
-            windows = {row["id"]: row["fs_window_start"] for row in booked}
-            self.assertEqual(windows[one], start)
-            self.assertFalse(windows[two])
-            self.assertEqual(
-                {row["fs_technician_id"][0] for row in booked if row["fs_technician_id"]},
-                {self.ids["technician"]},
+            return {
+                row["id"]: (
+                    row["fs_window_start"],
+                    row["fs_technician_id"] and row["fs_technician_id"][0],
+                )
+                for row in booked
+            }
+
+    def test_two_customers_one_place(self):
+        slot = self._first_slot()
+        one, two = self.ids["visits"]
+
+        def customer(visit_id):
+            return (
+                lambda env: env["project.task"]
+                .browse(visit_id)
+                ._fs_portal_reschedule(str(slot.start))
             )
+
+        results, second_attempts = self._race(customer(one), customer(two))
+        self.assertEqual(results["first"], "done")
+        self.assertIn("no longer available", results["second"])
+        # the second request really raced: it failed on the lock once, then was refused
+        self.assertEqual(second_attempts, 2)
+        booked = self._booked()
+        self.assertEqual(booked[one], (slot.start, self.ids["technician"]))
+        self.assertFalse(booked[two][0])
+
+    def test_dispatcher_and_customer_one_place(self):
+        """A dispatcher giving the technician a visit in the window, in the back office, at
+        the moment a customer books it: the customer's request waits, retries, is refused."""
+        slot = self._first_slot()
+        one, two = self.ids["visits"]
+
+        def dispatcher(env):
+            env["project.task"].browse(two).write(
+                {
+                    "fs_window_start": slot.start,
+                    "fs_window_end": slot.end,
+                    "fs_technician_id": self.ids["technician"],
+                }
+            )
+
+        def customer(env):
+            env["project.task"].browse(one)._fs_portal_reschedule(str(slot.start))
+
+        results, second_attempts = self._race(dispatcher, customer)
+        self.assertEqual(results["first"], "done")
+        self.assertIn("no longer available", results["second"])
+        self.assertEqual(second_attempts, 2, "the customer's request met the lock once")
+        booked = self._booked()
+        self.assertEqual(booked[two], (slot.start, self.ids["technician"]))
+        self.assertFalse(booked[one][0])
