@@ -79,9 +79,9 @@ class ProjectTask(models.Model):
             same_rater = key and rating.fs_rater_key == key
             if not (same_rater and rules.may_edit(rating.fs_submitted_at, now, edit_minutes)):
                 raise UserError(self.env._("This visit has already been rated. Thank you!"))
-            rating.write(
-                {"rating": feedback.stars, "feedback": feedback.comment, "fs_nps": feedback.nps}
-            )
+            # sudo: as below; core updates the rating's chatter message in place.
+            self.sudo().rating_apply(feedback.stars, rating=rating, feedback=feedback.comment)
+            rating.write({"fs_nps": feedback.nps})
         else:
             rating = self._fs_rating_request()
             # sudo: the public visitor applies the rating the token gave them access to.

@@ -78,6 +78,12 @@ class TestRatingNps(FinishedVisitCase):
         same = self.visit._fs_submit_rating("4", "8", "better on reflection", "browser-a")
         self.assertEqual(same, rating)
         self.assertEqual((rating.rating, rating.fs_nps), (4, 8))
+        message = rating.message_id
+        self.assertIn("better on reflection", message.body, "the chatter shows the edit")
+        self.assertNotIn(">ok", message.body)
+        self.assertEqual(
+            self.visit.message_ids.filtered(lambda m: m.rating_id == rating), message, "one message"
+        )
         later = fields.Datetime.now() + timedelta(minutes=45)
         with (
             patch("odoo.fields.Datetime.now", return_value=later),
