@@ -294,7 +294,10 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             "customer": site.name or "",
             "window": reminders.format_window(start, end, zone, locale) if start and end else "",
             "technician": (technician.name or "").split(" ")[0] if technician else "",
-            "technician_photo": technician.image_128 if technician else False,
+            "technician_photo_url": self._fs_technician_photo_url() if technician else False,
+            # Read by "on the way" templates saved before the photo became a link (the
+            # templates are not overwritten on update): they now show no inline photo.
+            "technician_photo": False,
             "preparation": self.fs_job_type_id.customer_preparation or "",
             "summary": self.fs_work_summary or "",
             "company": self.company_id.name or "",
@@ -321,6 +324,14 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 self.fs_not_home_at + timedelta(minutes=hold), zone, locale
             )
         return values
+
+    def _fs_technician_photo_url(self):
+        """An absolute URL of the technician's photo that the customer may load, or False.
+
+        E-mail clients block inline (data:) images, so the photo must be a link; the core
+        module has no public page to serve it: the customer portal module provides one.
+        """
+        return False
 
     def _fs_email_in_layout(self, body, layout_xmlid, lang):
         """The e-mail as the customer sees it: the body inside the template's layout.

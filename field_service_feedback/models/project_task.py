@@ -36,6 +36,15 @@ class ProjectTask(models.Model):
         for task in self.filtered("fs_is_visit"):
             task.access_url = f"/my/visits/{task.id}"
 
+    def _fs_technician_photo_url(self):
+        """The visit page's own photo route (token in the URL): e-mails can load it."""
+        if not (self.fs_is_visit and self.fs_technician_id.image_128):
+            return super()._fs_technician_photo_url()
+        return (
+            f"{self.get_base_url()}/my/visits/{self.id}/technician/avatar"
+            f"?access_token={self._portal_ensure_token()}"
+        )
+
     # ---- settings and small helpers ------------------------------------------------------
 
     def _fs_portal_setting(self, key):

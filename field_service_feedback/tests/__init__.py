@@ -8,3 +8,4 @@ from . import test_disputes_repeats
 from . import test_kpi
 from . import test_service_report
 from . import test_visit_feedback_page
+from . import test_message_photo
