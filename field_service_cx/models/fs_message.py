@@ -66,9 +66,9 @@ class FsVisitMessage(models.Model):
     )
     reason = fields.Char(help="Why the message was skipped, expired, voided or failed.")
     note = fields.Char(help="Fallbacks worth knowing: time zone, quiet hours, channel.")
-    attempts = fields.Integer("SMS attempts", default=0)
+    attempts = fields.Integer("Delivery attempts", default=0)
     next_check_at = fields.Datetime("Next delivery check")
-    retry_at = fields.Datetime("SMS retry at")
+    retry_at = fields.Datetime("Retry at")
     message_id = fields.Many2one("mail.message", string="Chatter message", ondelete="set null")
     mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
     sms_id = fields.Many2one("sms.sms", string="SMS", ondelete="set null")
@@ -372,7 +372,7 @@ class FsVisitMessage(models.Model):
                     "state": "queued",
                     "channel": "both" if len(channels) == 2 else channels[0],
                     "sent_at": now,
-                    "attempts": 1 if sms else 0,
+                    "attempts": 1,
                     "next_check_at": now + FOLLOW_UP_DELAY,
                     "message_id": (email_message or sms_message).id,
                     "mail_id": mail.id if mail else False,
@@ -500,18 +500,19 @@ class FsVisitMessage(models.Model):
         if not self:
             return
         now = fields.Datetime.now()
-        self.mail_id.fetch(["state", "failure_reason"])
+        self.mail_id.fetch(["state", "failure_type", "failure_reason"])
         self.sms_id.fetch(["state", "failure_type"])
-        retried = self.env["sms.sms"]
+        retried_mails, retried_sms = self.env["mail.mail"], self.env["sms.sms"]
         for row in self:
             mail, sms = row.mail_id, row.sms_id
             outcome = reminders.delivery_outcome(
-                mail.state or None,
-                mail.failure_reason or None,
-                sms.state or None,
-                sms.failure_type or None,
-                row.attempts,
-                now,
+                attempts=row.attempts,
+                now=now,
+                mail_state=mail.state or None,
+                mail_failure=mail.failure_type or None,
+                mail_reason=(mail.failure_reason or "")[:200] or None,
+                sms_state=sms.state or None,
+                sms_failure=sms.failure_type or None,
             )
             if outcome.outcome == "sent":
                 row.write({"state": "sent", "next_check_at": False, "retry_at": False})
@@ -520,7 +521,10 @@ class FsVisitMessage(models.Model):
             elif outcome.outcome == "wait":
                 row.next_check_at = now + WAIT_AGAIN
             elif row.retry_at and row.retry_at <= now:
-                retried |= sms
+                if "email" in outcome.channels:
+                    retried_mails |= mail
+                if "sms" in outcome.channels:
+                    retried_sms |= sms
                 row.write(
                     {
                         "attempts": row.attempts + 1,
@@ -537,9 +541,12 @@ class FsVisitMessage(models.Model):
                         "reason": outcome.reason,
                     }
                 )
-        if retried:
-            # The same sms.sms goes back to the queue: it cannot reach the customer twice.
-            retried.sudo().action_set_outgoing()  # sudo: sms.sms is a system queue
+        # The same mail.mail / sms.sms goes back to its queue: it cannot reach the customer twice.
+        if retried_mails:
+            retried_mails.sudo().mark_outgoing()  # sudo: mail.mail is a system queue
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        if retried_sms:
+            retried_sms.sudo().action_set_outgoing()  # sudo: sms.sms is a system queue
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         follow_up = self.filtered(lambda row: row.state == "queued").mapped("next_check_at")
         if follow_up:

@@ -379,6 +379,50 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.env["sms.sms"].search_count([("mail_message_id", "=", row.message_id.id)]), 1
         )
 
+    def test_mail_server_outage_is_retried_without_duplicates(self):
+        mail_server = type(self.env["ir.mail_server"])
+        with freeze_time("2026-06-01 10:00:00"), self.mock_mail_gateway():
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            mail = row.mail_id
+            with (
+                patch.object(mail_server, "connect", side_effect=ConnectionRefusedError("refused")),
+                mute_logger("odoo.addons.mail.models.mail_mail"),
+            ):
+                mail.send()
+            self.assertEqual(mail.state, "exception")
+        with freeze_time("2026-06-01 10:02:00"):
+            self.run_cron()
+        self.assertEqual((row.state, row.retry_at), ("queued", datetime(2026, 6, 1, 10, 7)))
+        self.assertIn("refused", row.reason)
+        with freeze_time("2026-06-01 10:07:00"):
+            self.run_cron()
+        self.assertEqual((mail.state, row.attempts), ("outgoing", 2), "the same e-mail again")
+        with freeze_time("2026-06-01 10:08:00"), self.mock_mail_gateway():
+            mail.send()
+            self.assertEqual(len(self._mails), 1)
+        with freeze_time("2026-06-01 10:10:00"):
+            self.run_cron()
+        self.assertEqual(row.state, "sent")
+        self.assertEqual(
+            self.env["mail.mail"].search_count([("mail_message_id", "=", row.message_id.id)]), 1
+        )
+
+    @freeze_time("2026-06-01 10:00:00")
+    def test_invalid_address_fails_the_e_mail_at_once(self):
+        with self.mock_mail_gateway():
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            row.mail_id.write(
+                {"state": "exception", "failure_type": "mail_email_invalid", "failure_reason": "x"}
+            )
+        with freeze_time("2026-06-01 10:02:00"):
+            self.run_cron()
+        self.assertEqual(row.state, "failed")
+        self.assertIn("mail_email_invalid", row.reason)
+
     def test_permanent_sms_failure_fails_the_row_with_its_reason(self):
         self.customer.fs_preferred_channel = "sms"
         with freeze_time("2026-06-01 10:00:00"):

@@ -78,7 +78,10 @@ EVENT_LIFETIME = {
 
 # SMS gateway failures worth retrying (the account or the service may recover).
 TRANSIENT_SMS_FAILURES = frozenset({"sms_server", "sms_credit", "sms_acc", "unknown"})
-MAX_SMS_ATTEMPTS = 4
+# E-mail failures worth retrying: the outgoing server could not be reached (core leaves the
+# type empty then) or failed for no stated reason. An invalid address or sender is final.
+TRANSIENT_MAIL_FAILURES = frozenset({"", "mail_smtp", "unknown"})
+MAX_ATTEMPTS = 4
 FIRST_RETRY = timedelta(minutes=5)
 
 _STEP = re.compile(
@@ -309,31 +312,44 @@ class Delivery:
     outcome: str  # "sent", "wait", "retry" or "failed"
     reason: str | None = None
     retry_at: datetime | None = None
+    channels: tuple[str, ...] = ()  # for "retry": the channels to queue again
 
 
 def delivery_outcome(
-    mail_state: str | None,
-    mail_failure: str | None,
-    sms_state: str | None,
-    sms_failure: str | None,
+    *,
     attempts: int,
     now: datetime,
+    mail_state: str | None = None,
+    mail_failure: str | None = None,
+    mail_reason: str | None = None,
+    sms_state: str | None = None,
+    sms_failure: str | None = None,
 ) -> Delivery:
     """What the queues did with a message: ``None`` states mean "not used or already purged".
 
-    A transient SMS failure is retried on the same ``sms.sms`` (so it cannot go out twice) with
-    growing delays (5, 15, 45 min), up to ``MAX_SMS_ATTEMPTS`` attempts.
+    A transient failure (SMS gateway or account, outgoing mail server) is retried on the same
+    ``sms.sms`` / ``mail.mail`` (so it cannot go out twice) with growing delays (5, 15, 45 min),
+    up to ``MAX_ATTEMPTS`` attempts. A final failure on either channel fails the message.
     """
-    if mail_state in ("exception", "cancel"):
-        return Delivery("failed", f"e-mail failed: {mail_failure or mail_state}")
+    if mail_state == "cancel":
+        return Delivery("failed", "e-mail cancelled")
     if sms_state == "canceled":
         return Delivery("failed", "SMS cancelled")
+    errors = []  # (channel, transient, text)
+    if mail_state == "exception":
+        failure = mail_failure or ""
+        text = f"e-mail {failure or 'not sent'}" + (f" ({mail_reason})" if mail_reason else "")
+        errors.append(("email", failure in TRANSIENT_MAIL_FAILURES, text))
     if sms_state == "error":
         failure = sms_failure or "unknown"
-        if failure in TRANSIENT_SMS_FAILURES and attempts < MAX_SMS_ATTEMPTS:
-            return Delivery("retry", f"SMS {failure}, retrying", now + retry_delay(attempts))
-        return Delivery("failed", f"SMS failed: {failure} after {attempts} attempt(s)")
-    if mail_state in ("outgoing",) or sms_state in ("outgoing", "process"):
+        errors.append(("sms", failure in TRANSIENT_SMS_FAILURES, f"SMS {failure}"))
+    if errors:
+        reason = "; ".join(text for _channel, _transient, text in errors)
+        if all(transient for _channel, transient, _text in errors) and attempts < MAX_ATTEMPTS:
+            channels = tuple(channel for channel, _transient, _text in errors)
+            return Delivery("retry", f"{reason}, retrying", now + retry_delay(attempts), channels)
+        return Delivery("failed", f"{reason}: failed after {attempts} attempt(s)")
+    if mail_state == "outgoing" or sms_state in ("outgoing", "process"):
         return Delivery("wait")
     return Delivery("sent")
 

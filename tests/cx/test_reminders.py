@@ -158,17 +158,52 @@ def test_channel_choice(preferred, email, mobile, opted, channels, skip, note):
 
 def test_delivery_outcomes_and_backoff():
     now = datetime(2026, 6, 10, 12, 0)
-    assert r.delivery_outcome(None, None, None, None, 1, now).outcome == "sent"
-    assert r.delivery_outcome("outgoing", None, None, None, 1, now).outcome == "wait"
-    failed = r.delivery_outcome("exception", "SMTP down", None, None, 1, now)
-    assert failed.outcome == "failed" and "SMTP down" in failed.reason
-    retry = r.delivery_outcome(None, None, "error", "sms_server", 1, now)
+
+    def outcome(attempts=1, **states):
+        return r.delivery_outcome(attempts=attempts, now=now, **states)
+
+    assert outcome().outcome == "sent"
+    assert outcome(mail_state="outgoing").outcome == "wait"
+    assert outcome(mail_state="sent", sms_state="outgoing").outcome == "wait"
+    retry = outcome(sms_state="error", sms_failure="sms_server")
     assert retry.outcome == "retry" and retry.retry_at == now + timedelta(minutes=5)
+    assert retry.channels == ("sms",)
     assert r.retry_delay(2) == timedelta(minutes=15) and r.retry_delay(3) == timedelta(minutes=45)
-    gave_up = r.delivery_outcome(None, None, "error", "sms_server", r.MAX_SMS_ATTEMPTS, now)
-    assert gave_up.outcome == "failed"
-    permanent = r.delivery_outcome(None, None, "error", "sms_number_format", 1, now)
+    gave_up = outcome(r.MAX_ATTEMPTS, sms_state="error", sms_failure="sms_server")
+    assert gave_up.outcome == "failed" and "after 4 attempt(s)" in gave_up.reason
+    permanent = outcome(sms_state="error", sms_failure="sms_number_format")
     assert permanent.outcome == "failed" and "sms_number_format" in permanent.reason
+
+
+def test_mail_server_outages_are_retried_bad_addresses_are_not():
+    now = datetime(2026, 6, 10, 12, 0)
+    down = r.delivery_outcome(
+        attempts=1, now=now, mail_state="exception", mail_reason="Connection refused"
+    )
+    assert down.outcome == "retry" and down.channels == ("email",)
+    assert "Connection refused" in down.reason
+    again = r.delivery_outcome(
+        attempts=2, now=now, mail_state="exception", mail_failure="mail_smtp"
+    )
+    assert again.outcome == "retry" and again.retry_at == now + timedelta(minutes=15)
+    invalid = r.delivery_outcome(
+        attempts=1, now=now, mail_state="exception", mail_failure="mail_email_invalid"
+    )
+    assert invalid.outcome == "failed" and "mail_email_invalid" in invalid.reason
+    both = r.delivery_outcome(
+        attempts=1, now=now, mail_state="exception", sms_state="error", sms_failure="sms_credit"
+    )
+    assert both.outcome == "retry" and both.channels == ("email", "sms")
+    one_final = r.delivery_outcome(
+        attempts=1,
+        now=now,
+        mail_state="exception",
+        mail_failure="mail_from_invalid",
+        sms_state="error",
+        sms_failure="sms_server",
+    )
+    assert one_final.outcome == "failed"
+    assert r.delivery_outcome(attempts=1, now=now, mail_state="cancel").outcome == "failed"
 
 
 def test_delay_window_rounds_the_eta_and_ignores_early_arrivals():
