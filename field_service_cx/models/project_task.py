@@ -69,6 +69,9 @@ class ProjectTask(models.Model):
         help="The window's day in the site's time zone.",
     )
     fs_window_display = fields.Char("Window", compute="_compute_fs_window_display")
+    fs_window_day_display = fields.Char(
+        "Window (hours only today)", compute="_compute_fs_window_display"
+    )
     fs_promise_ids = fields.One2many("fs.visit.promise", "task_id", string="Promises")
     fs_technician_id = fields.Many2one(
         "hr.employee",
@@ -203,14 +206,18 @@ class ProjectTask(models.Model):
 
     @api.depends("fs_window_start", "fs_window_end", "fs_site_id.tz")
     def _compute_fs_window_display(self):
+        now = fields.Datetime.now()
         for task in self:
             if task.fs_window_start and task.fs_window_end:
                 zone, _note = task._fs_zone()
                 task.fs_window_display = windows.format_window(
                     task.fs_window_start, task.fs_window_end, zone
                 )
+                task.fs_window_day_display = windows.format_window(
+                    task.fs_window_start, task.fs_window_end, zone, now=now
+                )
             else:
-                task.fs_window_display = False
+                task.fs_window_display = task.fs_window_day_display = False
 
     @api.depends("fs_required_skill_ids.skill_level_id", "company_id")
     def _compute_fs_eligible_technician_ids(self):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tests.common import freeze_time
 
 from .common import FieldServiceCase
 
@@ -26,6 +27,14 @@ class TestVisit(FieldServiceCase):
         visit = self.create_visit(fs_window_start=start, fs_window_end=start + timedelta(hours=2))
         self.assertEqual(visit.fs_visit_date, self.day.date())
         self.assertEqual(visit.fs_site_tz, "Europe/Paris")
+
+    def test_technician_cards_show_hours_only_for_today(self):
+        visit = self.create_visit()  # in two days, 09:00 or 10:00 Paris
+        self.assertEqual(visit.fs_window_day_display, visit.fs_window_display)
+        self.assertRegex(visit.fs_window_display, r"^\w{3} \d\d \w{3}, \d\d:\d\d–")
+        with freeze_time(self.day.replace(hour=6)):
+            visit.invalidate_recordset(["fs_window_day_display"])
+            self.assertRegex(visit.fs_window_day_display, r"^\d\d:\d\d–\d\d:\d\d$")
 
     def test_window_end_before_start_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "before it starts"):

@@ -64,9 +64,18 @@ def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def format_window(start: datetime, end: datetime, zone: ZoneInfo) -> str:
-    """'Tue 24 Nov, 13:00–15:00' in the site's zone (the customer's words for a window)."""
+def format_window(
+    start: datetime, end: datetime, zone: ZoneInfo, now: datetime | None = None
+) -> str:
+    """'Tue 24 Nov, 13:00–15:00' in the site's zone (the customer's words for a window).
+
+    With ``now`` (naive UTC), a window of the site's current day is just '13:00–15:00': a
+    technician's list of today's visits does not repeat the date on every card.
+    """
     local_start, local_end = to_local(start, zone), to_local(end, zone)
     if local_start.date() == local_end.date():
-        return f"{local_start:%a %d %b}, {local_start:%H:%M}–{local_end:%H:%M}"
+        hours = f"{local_start:%H:%M}–{local_end:%H:%M}"
+        if now is not None and to_local(now, zone).date() == local_start.date():
+            return hours
+        return f"{local_start:%a %d %b}, {hours}"
     return f"{local_start:%a %d %b %H:%M} – {local_end:%a %d %b %H:%M}"

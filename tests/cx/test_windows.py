@@ -48,3 +48,14 @@ def test_dst_days_have_23_and_25_hours():
 def test_format_window_in_site_time():
     text = windows.format_window(datetime(2026, 1, 6, 12), datetime(2026, 1, 6, 14), PARIS)
     assert text == "Tue 06 Jan, 13:00–15:00"
+
+
+def test_format_window_of_the_sites_day_is_hours_only():
+    start, end = datetime(2026, 1, 6, 12), datetime(2026, 1, 6, 14)
+    # 23:30 UTC on the 5th is already the 6th in Paris
+    assert windows.format_window(start, end, PARIS, now=datetime(2026, 1, 5, 23, 30)) == (
+        "13:00–15:00"
+    )
+    assert windows.format_window(start, end, PARIS, now=datetime(2026, 1, 5, 22, 30)) == (
+        "Tue 06 Jan, 13:00–15:00"
+    )
