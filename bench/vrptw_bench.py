@@ -246,40 +246,46 @@ def timings(data_dir: Path) -> list[str]:
             f"model build, 1000 visits x 250 technicians: {time.monotonic() - began:.3f} s "
             f"(matrix + validation {parsed:.2f} s, pre-checks {checked:.2f} s)"
         )
-    path = data_dir / "solomon" / "R101.txt"
-    if path.exists():
-        inst = parse_solomon(path.read_text())
-        plan = solve(inst.problem, time_limit_s=2, deterministic=True)
-        route = max(plan.routes, key=lambda r: len(r.stops))
-        half = route.stops[len(route.stops) // 2 :]
-        now = route.stops[len(route.stops) // 2 - 1].start
-        visits = {v.id: v for v in inst.problem.visits}
-        here = visits[route.stops[len(route.stops) // 2 - 1].visit_id].location
-        base = inst.problem.technicians[0]
-        rest = Problem(
-            tuple(visits[s.visit_id] for s in half),
-            (
-                Technician(
-                    "t",
-                    here,
-                    base.end_location,
-                    TimeWindow(now, base.shift.end),
-                    capacity=base.capacity,
-                ),
-            ),
-            inst.problem.duration_matrix,
-            inst.problem.distance_matrix,
-            objective="distance",
-        )
-        began = time.monotonic()
-        replan = solve(rest, time_limit_s=1.0, deterministic=True)
-        wall = time.monotonic() - began
-        ok = not check_plan(rest, replan)
-        lines.append(
-            f"re-plan one technician's remaining day ({len(half)} visits, deterministic): "
-            f"{wall:.3f} s, feasible={ok}, unassigned={len(replan.unassigned)}"
-        )
+    # Short routes (R101) to long ones (R201, RC208: a whole day of a technician's visits).
+    for name in ("R101", "R201", "RC208"):
+        path = data_dir / "solomon" / f"{name}.txt"
+        if path.exists():
+            lines.append(replan_timing(name, parse_solomon(path.read_text())))
     return lines
+
+
+def replan_timing(name: str, inst) -> str:
+    """Solve the instance, then re-plan the second half of its longest route from its middle."""
+    plan = solve(inst.problem, time_limit_s=2, deterministic=True)
+    route = max(plan.routes, key=lambda r: len(r.stops))
+    half = route.stops[len(route.stops) // 2 :]
+    now = route.stops[len(route.stops) // 2 - 1].start
+    visits = {v.id: v for v in inst.problem.visits}
+    here = visits[route.stops[len(route.stops) // 2 - 1].visit_id].location
+    base = inst.problem.technicians[0]
+    rest = Problem(
+        tuple(visits[s.visit_id] for s in half),
+        (
+            Technician(
+                "t",
+                here,
+                base.end_location,
+                TimeWindow(now, base.shift.end),
+                capacity=base.capacity,
+            ),
+        ),
+        inst.problem.duration_matrix,
+        inst.problem.distance_matrix,
+        objective="distance",
+    )
+    began = time.monotonic()
+    replan = solve(rest, time_limit_s=1.0, deterministic=True)
+    wall = time.monotonic() - began
+    ok = not check_plan(rest, replan)
+    return (
+        f"re-plan one technician's remaining day, {name} ({len(half)} visits, "
+        f"deterministic): {wall:.3f} s, feasible={ok}, unassigned={len(replan.unassigned)}"
+    )
 
 
 def main() -> None:
