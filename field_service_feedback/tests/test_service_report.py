@@ -10,6 +10,8 @@ from odoo.addons.base.models.ir_actions_report import IrActionsReport
 from odoo.addons.field_service_cx.tools import windows
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
+from odoo.tools.pdf import PdfFileReader
 
 from .common import VisitPageCase
 
@@ -108,6 +110,31 @@ class TestServiceReport(VisitPageCase):
             patch.object(IrActionsReport, "_render_qweb_pdf", return_value=(b"%PDF-1.4", "pdf")),
         ):
             self.assertEqual(self.visit._fs_service_report_file(), (b"%PDF-1.4", "pdf"))
+
+    def test_the_real_pdf_is_one_page_with_its_pictures(self):
+        """With a real PDF engine (./dev test installs wkhtmltopdf, Odoo's image has it), the
+        full report (checklist, parts, two photos, signature, QR code) fits on one page."""
+        reports = self.env["ir.actions.report"]
+        self.assertEqual(
+            reports.get_wkhtmltopdf_state(), "ok", "wkhtmltopdf is missing: apt-get install it"
+        )
+        # wkhtmltopdf fetches the report's styles from this test server.
+        self.env["ir.config_parameter"].set_param("report.url", self.base_url())
+        # Debian's build (unpatched Qt) warns that it ignores the header and footer options.
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            pdf, kind = reports.with_context(force_report_rendering=True)._render_qweb_pdf(
+                REPORT, self.visit.ids
+            )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF-"))
+        pages = PdfFileReader(io.BytesIO(pdf), strict=False).pages
+        self.assertEqual(len(pages), 1, "the service report is one page")
+        images = [
+            name
+            for name, xobject in pages[0]["/Resources"]["/XObject"].items()
+            if xobject.get_object()["/Subtype"] == "/Image"
+        ]
+        self.assertGreaterEqual(len(images), 4, "two photos, the signature and the QR code")
 
     def test_technicians_write_recommendations_on_site(self):
         visit = self.create_visit(name="On site", fs_technician_id=self.anna.id)
