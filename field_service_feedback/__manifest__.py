@@ -19,6 +19,7 @@
         "report/visit_sheet_report.xml",
         "report/service_report.xml",
     ],
+    "demo": ["demo/fs_demo_history.xml"],
     "assets": {
         "web.assets_frontend": [
             "field_service_feedback/static/src/js/visit_live.js",

@@ -14,3 +14,4 @@ from . import digest_digest
 from . import project_task_report
 from . import project_task_portal_feedback
 from . import project_task_booking_lock
+from . import fs_demo_history

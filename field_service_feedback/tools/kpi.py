@@ -114,6 +114,7 @@ LOWER_IS_BETTER = {
     "travel_planned_per_job",
     "travel_actual_per_job",
     "dispute_rate",
+    "resched_customer_rate",
     "resched_company_rate",
     "not_home_rate",
 }

@@ -62,6 +62,7 @@ def test_trend_reads_the_direction_that_is_good():
     assert kpi.trend(90, 80, "on_time_rate") == "better"
     assert kpi.trend(10, 5, "dispute_rate") == "worse"
     assert kpi.trend(5, 10, "dispute_rate") == "better"
+    assert kpi.trend(8.1, 7.2, "resched_customer_rate") == "worse", "more moves: more churn"
     assert kpi.trend(5, 5, "nps") == "flat"
     assert kpi.trend(None, 5, "nps") is None
 
