@@ -127,9 +127,7 @@ class FsDemo(models.AbstractModel):
         now = fields.Datetime.now()
         today = windows.to_local(now, DEMO_ZONE).date()
         days = self._fs_demo_days(today)
-        technicians = self.env["hr.employee"].browse(
-            [self.env.ref(f"field_service_cx.employee_{login}_demo").id for login in TECHNICIANS]
-        )
+        technicians = self._fs_demo_technicians()
         self._fs_demo_stock(rng, technicians)
         self._fs_demo_time_off(days)
         visits = self._fs_demo_visits(rng, project, technicians, days, now, today)
@@ -145,6 +143,27 @@ class FsDemo(models.AbstractModel):
                 days.append(day)
             day += timedelta(days=1)
         return days
+
+    @api.model
+    def _fs_demo_technicians(self):
+        return self.env["hr.employee"].browse(
+            [self._fs_demo_ref(f"employee_{login}_demo").id for login in TECHNICIANS]
+        )
+
+    @api.model
+    def _fs_demo_job_types(self, technicians):
+        """({key: job type}, {key: ids of the technicians qualified for it})."""
+        job_types = {key: self._fs_demo_ref(f"job_type_{key}_demo") for key in JOB_TYPES}
+        held = technicians._fs_held_skills()
+        eligible = {
+            key: set(
+                skill_rules.eligible_technicians(
+                    job_type.required_skill_ids._fs_as_requirements(), held
+                )
+            )
+            for key, job_type in job_types.items()
+        }
+        return job_types, eligible
 
     @api.model
     def _fs_demo_ref(self, name):
@@ -201,16 +220,7 @@ class FsDemo(models.AbstractModel):
     @api.model
     def _fs_demo_visits(self, rng, project, technicians, days, now, today):
         customers = [self._fs_demo_ref(f"customer_{number:02d}_demo") for number in range(1, 41)]
-        job_types = {key: self._fs_demo_ref(f"job_type_{key}_demo") for key in JOB_TYPES}
-        held = technicians._fs_held_skills()
-        eligible = {
-            key: set(
-                skill_rules.eligible_technicians(
-                    job_type.required_skill_ids._fs_as_requirements(), held
-                )
-            )
-            for key, job_type in job_types.items()
-        }
+        job_types, eligible = self._fs_demo_job_types(technicians)
         free = self._fs_demo_free_slots(technicians, days)
         scheduled_customers = [c for c in customers if c.partner_latitude or c.partner_longitude]
         rng.shuffle(scheduled_customers)

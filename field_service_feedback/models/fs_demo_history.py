@@ -7,9 +7,7 @@ from odoo.addons.field_service_cx.models.fs_demo import (
     ISSUES,
     JOB_TYPES,
     SLOTS,
-    TECHNICIANS,
 )
-from odoo.addons.field_service_cx.tools import skills as skill_rules
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.addons.field_service_cx.tools import windows
 
@@ -104,21 +102,10 @@ class FsDemoHistory(models.AbstractModel):
     @api.model
     def _fs_history_plan(self, rng, today, customers):
         """[(day, slot, job type key, technician, customer, repeat of index or None)]."""
-        technicians = self.env["hr.employee"].browse(
-            [self.env.ref(f"field_service_cx.employee_{login}_demo").id for login in TECHNICIANS]
-        )
-        job_types = {
-            key: self.env.ref(f"field_service_cx.job_type_{key}_demo") for key in JOB_TYPES
-        }
-        held = technicians._fs_held_skills()
-        eligible = {
-            key: sorted(
-                skill_rules.eligible_technicians(
-                    job_type.required_skill_ids._fs_as_requirements(), held
-                )
-            )
-            for key, job_type in job_types.items()
-        }
+        demo = self.env["fs.demo"]
+        technicians = demo._fs_demo_technicians()
+        job_types, qualified = demo._fs_demo_job_types(technicians)
+        eligible = {key: sorted(ids) for key, ids in qualified.items()}
         last_visit = {}
         plan = []
         first_day = today - timedelta(weeks=HISTORY_WEEKS)
