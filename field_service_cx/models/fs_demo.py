@@ -292,6 +292,11 @@ class FsDemo(models.AbstractModel):
                     "fs_job_type_id": job_types[key].id,
                 }
             )
+        return self._fs_demo_create_visits(vals_list)
+
+    @api.model
+    def _fs_demo_create_visits(self, vals_list):
+        """Book the demo visits quietly (no tracking or chatter noise)."""
         return (
             self.env["project.task"]
             .with_context(

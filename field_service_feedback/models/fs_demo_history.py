@@ -164,16 +164,7 @@ class FsDemoHistory(models.AbstractModel):
                 }
             )
             moves.append((moved, start, end))
-        visits = (
-            self.env["project.task"]
-            .with_context(
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_auto_subscribe_no_notify=True,
-                fs_promise_source="booking",
-            )
-            .create(vals_list)
-        )
+        visits = self.env["fs.demo"]._fs_demo_create_visits(vals_list)
         for visit, (moved, start, end) in zip(visits, moves, strict=True):
             visit.fs_promise_ids.write({"promised_at": start - timedelta(days=rng.randint(4, 14))})
             if moved:
