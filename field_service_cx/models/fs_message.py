@@ -6,7 +6,7 @@ from psycopg2 import OperationalError
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, email_normalize, plaintext2html
+from odoo.tools import SQL, plaintext2html
 from odoo.tools.sql import create_index
 
 from ..tools import reminders
@@ -316,12 +316,7 @@ class FsVisitMessage(models.Model):
         if timing.due != now:
             self.write({"state": "planned", "due_at": timing.due, "note": timing.note})
             return None
-        choice = reminders.choose_channels(
-            site.fs_preferred_channel,
-            bool(email_normalize(site.email or "")),
-            site.fs_mobile_e164,
-            site.fs_messages_opt_out,
-        )
+        choice = site._fs_channel_choice()
         zone_text = zone_note and f"{zone_note}: {zone.key} used"
         notes = "; ".join(filter(None, [zone_text, choice.note])) or False
         if choice.skip:

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import email_normalize
 
 from ..tools import reminders
 from ..tools import visit_states as vs
@@ -47,12 +46,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             if not (task.fs_is_visit and site):
                 task.fs_contact_problem = False
                 continue
-            choice = reminders.choose_channels(
-                site.fs_preferred_channel,
-                bool(email_normalize(site.email or "")),
-                site.fs_mobile_e164,
-                site.fs_messages_opt_out,
-            )
+            choice = site._fs_channel_choice()
             if not choice.skip:
                 task.fs_contact_problem = False
             elif site.fs_messages_opt_out:

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import email_normalize
 
-from ..tools import geo, phones
+from ..tools import geo, phones, reminders
 from ..tools import visit_states as vs
 
 _logger = logging.getLogger(__name__)
@@ -105,6 +106,16 @@ class ResPartner(models.Model):
                     self.env._("Invalid phone number for %(name)s: %(reason)s")
                     % {"name": partner.display_name, "reason": partner.fs_phone_problem}
                 )
+
+    def _fs_channel_choice(self):
+        """The channels that reach this contact for visit messages (see ``choose_channels``)."""
+        self.ensure_one()
+        return reminders.choose_channels(
+            self.fs_preferred_channel,
+            bool(email_normalize(self.email or "")),
+            self.fs_mobile_e164,
+            self.fs_messages_opt_out,
+        )
 
     def action_fs_view_visits(self):
         self.ensure_one()

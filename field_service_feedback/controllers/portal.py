@@ -79,6 +79,18 @@ class FieldServicePortal(CustomerPortal):
         response.headers.extend(TOKEN_HEADERS)
         return response
 
+    def _fs_change(self, visit_id, access_token, done, change):
+        """A customer's change (POST): ``change(visit_sudo)`` calls one checked model method.
+
+        Its UserError is shown on the visit page, nothing written; success redirects (303).
+        """
+        visit_sudo = self._fs_visit(visit_id, access_token)
+        try:
+            change(visit_sudo)
+        except UserError as error:
+            return self._fs_page(visit_sudo, access_token, error=error.args[0])
+        return self._fs_redirect(visit_id, access_token, done)
+
     def _fs_rater_key(self):
         return valid_rater_key(request.httprequest.cookies.get(RATER_COOKIE))
 
@@ -248,12 +260,9 @@ class FieldServicePortal(CustomerPortal):
         website=True,
     )
     def portal_my_visit_cancel(self, visit_id, access_token=None, reason=None, **kw):
-        visit_sudo = self._fs_visit(visit_id, access_token)
-        try:
-            visit_sudo._fs_portal_cancel(reason)
-        except UserError as error:
-            return self._fs_page(visit_sudo, access_token, error=error.args[0])
-        return self._fs_redirect(visit_id, access_token, "cancelled")
+        return self._fs_change(
+            visit_id, access_token, "cancelled", lambda visit: visit._fs_portal_cancel(reason)
+        )
 
     @http.route(
         "/my/visits/<int:visit_id>/notes",
@@ -263,12 +272,12 @@ class FieldServicePortal(CustomerPortal):
         website=True,
     )
     def portal_my_visit_notes(self, visit_id, access_token=None, access_notes=None, **kw):
-        visit_sudo = self._fs_visit(visit_id, access_token)
-        try:
-            visit_sudo._fs_portal_set_access_notes(access_notes)
-        except UserError as error:
-            return self._fs_page(visit_sudo, access_token, error=error.args[0])
-        return self._fs_redirect(visit_id, access_token, "notes")
+        return self._fs_change(
+            visit_id,
+            access_token,
+            "notes",
+            lambda visit: visit._fs_portal_set_access_notes(access_notes),
+        )
 
     # ---- after the visit: service report, rating, questions; before it: confirm ------------
 
@@ -322,12 +331,12 @@ class FieldServicePortal(CustomerPortal):
     def portal_my_visit_dispute(
         self, visit_id, access_token=None, line_kind=None, line_ref=None, reason=None, **kw
     ):
-        visit_sudo = self._fs_visit(visit_id, access_token)
-        try:
-            visit_sudo._fs_open_dispute(line_kind, line_ref, reason)
-        except UserError as error:
-            return self._fs_page(visit_sudo, access_token, error=error.args[0])
-        return self._fs_redirect(visit_id, access_token, "disputed")
+        return self._fs_change(
+            visit_id,
+            access_token,
+            "disputed",
+            lambda visit: visit._fs_open_dispute(line_kind, line_ref, reason),
+        )
 
     @http.route(
         "/my/visits/<int:visit_id>/confirm",
@@ -337,9 +346,6 @@ class FieldServicePortal(CustomerPortal):
         website=True,
     )
     def portal_my_visit_confirm(self, visit_id, access_token=None, **kw):
-        visit_sudo = self._fs_visit(visit_id, access_token)
-        try:
-            visit_sudo._fs_customer_confirm()
-        except UserError as error:
-            return self._fs_page(visit_sudo, access_token, error=error.args[0])
-        return self._fs_redirect(visit_id, access_token, "confirmed")
+        return self._fs_change(
+            visit_id, access_token, "confirmed", lambda visit: visit._fs_customer_confirm()
+        )

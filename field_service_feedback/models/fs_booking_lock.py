@@ -27,26 +27,13 @@ class FsBookingLock(models.Model):
         ids = sorted(set(technician_ids))
         if not ids:
             return
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO fs_booking_lock (technician_id, version) "
-                "SELECT unnest(%s::int[]), 0 ON CONFLICT (technician_id) DO NOTHING",
-                ids,
-            ),
-            log_exceptions=False,  # a concurrent booking fails here on purpose, then retries
+        statements = (
+            "INSERT INTO fs_booking_lock (technician_id, version) "
+            "SELECT unnest(%s::int[]), 0 ON CONFLICT (technician_id) DO NOTHING",
+            "SELECT id FROM fs_booking_lock WHERE technician_id = ANY(%s) "
+            "ORDER BY technician_id FOR NO KEY UPDATE",
+            "UPDATE fs_booking_lock SET version = version + 1 WHERE technician_id = ANY(%s)",
         )
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM fs_booking_lock WHERE technician_id = ANY(%s) "
-                "ORDER BY technician_id FOR NO KEY UPDATE",
-                ids,
-            ),
-            log_exceptions=False,  # a concurrent booking fails here on purpose, then retries
-        )
-        self.env.cr.execute(
-            SQL(
-                "UPDATE fs_booking_lock SET version = version + 1 WHERE technician_id = ANY(%s)",
-                ids,
-            ),
-            log_exceptions=False,  # a concurrent booking fails here on purpose, then retries
-        )
+        for statement in statements:
+            # A concurrent booking fails here on purpose (then retries): not an error to log.
+            self.env.cr.execute(SQL(statement, ids), log_exceptions=False)

@@ -55,12 +55,9 @@ def change_block(
     Codes: ``left`` (the technician is on the way or there), ``done``, ``closed`` (cancelled
     or missed), ``cutoff`` (less than ``cutoff_hours`` before the window starts).
     """
-    if state in LEFT_STATES:
-        return "left"
-    if state == "done":
-        return "done"
-    if state not in CHANGEABLE_STATES:
-        return "closed"
+    block = cancel_block(state)
+    if block:
+        return block
     if window_start and now > window_start - timedelta(hours=cutoff_hours):
         return "cutoff"
     return None
