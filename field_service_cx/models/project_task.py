@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
+from ..exceptions import StaleVisitError
 from ..tools import skills as skill_rules
 from ..tools import visit_states as vs
 from ..tools import windows
@@ -23,6 +25,8 @@ TECHNICIAN_FIELDS = {
     "state",
     "date_last_stage_update",
 }
+# A change of any of these is a new schedule version of the visit.
+SCHEDULE_FIELDS = {"fs_window_start", "fs_window_end", "fs_technician_id"}
 # Timestamps written when a visit enters a state.
 STATE_TIMESTAMPS = {
     vs.EN_ROUTE: "fs_en_route_at",
@@ -79,6 +83,21 @@ class ProjectTask(models.Model):
         tracking=True,
         index=True,
         domain="[('fs_is_technician', '=', True), ('id', 'in', fs_eligible_technician_ids)]",
+    )
+    fs_schedule_version = fields.Integer(
+        "Schedule version",
+        default=1,
+        copy=False,
+        readonly=True,
+        help="Goes up with every change of window or technician. A change stated on an older "
+        "version (a form opened before someone else moved the visit) is refused.",
+    )
+    fs_schedule_version_read = fields.Integer(
+        "Schedule version read",
+        compute="_compute_fs_schedule_version_read",
+        readonly=False,
+        help="The schedule version a change is made on: the visit form states it when its "
+        "window or technician is edited, and saving refuses it once stale.",
     )
     fs_technician_user_id = fields.Many2one(
         related="fs_technician_id.user_id", string="Technician user", store=True, index=True
@@ -164,6 +183,9 @@ class ProjectTask(models.Model):
 
     def _group_expand_fs_state(self, states, domain):
         return [key for key, _label in vs.STATES]
+
+    def _compute_fs_schedule_version_read(self):
+        self.fs_schedule_version_read = 0  # only a form's onchange states one
 
     @api.depends("fs_job_type_id")
     def _compute_fs_service_minutes(self):
@@ -357,8 +379,16 @@ class ProjectTask(models.Model):
 
     def write(self, vals):
         self._fs_check_technician_write(vals)
+        schedule_written = bool(SCHEDULE_FIELDS & vals.keys())
+        if schedule_written and vals.get("fs_schedule_version_read"):
+            self._fs_check_schedule_version(vals["fs_schedule_version_read"])
+        schedule_before = {task.id: task._fs_schedule_key() for task in self if schedule_written}
         window_before = {task.id: (task.fs_window_start, task.fs_window_end) for task in self}
         result = super().write(vals)
+        if schedule_written:
+            self.filtered(
+                lambda t: t._fs_schedule_key() != schedule_before[t.id]
+            )._fs_bump_schedule_version()
         if "fs_job_type_id" in vals:
             self._fs_apply_job_type(only_empty=False)
         if "fs_technician_id" in vals:
@@ -370,6 +400,52 @@ class ProjectTask(models.Model):
             )
             moved._fs_record_promises(self.env.context.get("fs_promise_source", "company"))
         return result
+
+    def _fs_schedule_key(self):
+        return (self.fs_window_start, self.fs_window_end, self.fs_technician_id.id)
+
+    def _fs_bump_schedule_version(self):
+        if not self:
+            return
+        # One statement, not a second ORM write: the write chain (tracking, promises,
+        # messages) must not run again for a bookkeeping counter.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE project_task SET fs_schedule_version = fs_schedule_version + 1 "
+                "WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["fs_schedule_version"])
+
+    def _fs_lock_schedule(self):
+        """Lock the visits' rows before trusting the schedule version read in this snapshot.
+
+        A change committed after the snapshot makes the lock fail with a serialization error:
+        Odoo retries the request on a fresh snapshot, which sees the newer version. Callers
+        take the booking lock (``fs.booking.lock``) before this one, always in that order.
+        """
+        self.env.cr.execute(
+            SQL("SELECT id FROM project_task WHERE id IN %s FOR NO KEY UPDATE", tuple(self.ids)),
+            log_exceptions=False,  # a concurrent change fails here on purpose, then retries
+        )
+
+    def _fs_check_schedule_version(self, version_read):
+        """Refuse a change of window or technician stated on an older schedule version."""
+        self._fs_lock_schedule()
+        stale = self.filtered(lambda task: task.fs_schedule_version != version_read)
+        if stale:
+            task = stale[0]
+            raise StaleVisitError(
+                self.env._(
+                    "%(visit)s changed meanwhile: someone else changed its time or technician "
+                    "since you opened it (it is now %(window)s, %(technician)s). Please reload "
+                    "the visit and make your change again.",
+                    visit=task.display_name,
+                    window=task.fs_window_display or self.env._("no window"),
+                    technician=task.fs_technician_id.name or self.env._("no technician"),
+                )
+            )
 
     def _fs_check_technician_write(self, vals):
         user = self.env.user
@@ -443,6 +519,19 @@ class ProjectTask(models.Model):
                 if task.fs_window_start and task.fs_window_end
             ]
         )
+
+    @api.onchange("fs_window_start", "fs_window_end", "fs_technician_id")
+    def _onchange_fs_schedule_version_read(self):
+        """State the version the form was opened on when its window or technician is edited.
+
+        The web client saves only changed fields, so the version the form read is sent only
+        once something sets it: these fields' context carries the loaded version, the first
+        edit stores it here, and ``write`` refuses it if someone else moved the visit since.
+        """
+        version = self.env.context.get("fs_schedule_version_read")
+        for task in self:
+            if version and task._origin.id and not task.fs_schedule_version_read:
+                task.fs_schedule_version_read = version
 
     @api.onchange("fs_job_type_id")
     def _onchange_fs_job_type_id(self):

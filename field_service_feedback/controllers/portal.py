@@ -229,6 +229,7 @@ class FieldServicePortal(CustomerPortal):
             window=visit_sudo.fs_window_display or "",
             change_problem=problem,
             days=[] if problem else visit_sudo._fs_portal_slot_choices(),
+            schedule_version=visit_sudo.fs_schedule_version,
             access_token=access_token or "",
             back_url=self._fs_url(visit_sudo.id, access_token),
             error=error,
@@ -244,13 +245,17 @@ class FieldServicePortal(CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_my_visit_reschedule(self, visit_id, access_token=None, slot=None, **kw):
+    def portal_my_visit_reschedule(
+        self, visit_id, access_token=None, slot=None, version=None, **kw
+    ):
         visit_sudo = self._fs_visit(visit_id, access_token)
         try:
-            visit_sudo._fs_portal_reschedule(slot)
+            visit_sudo._fs_portal_reschedule(slot, version)
         except UserError as error:
             return self._fs_reschedule_page(visit_sudo, access_token, error=error.args[0])
-        return self._fs_redirect(visit_id, access_token, "rescheduled")
+        # The move gave the visit a new token: the page is reached with that one from now on.
+        new_token = visit_sudo.access_token if access_token else None
+        return self._fs_redirect(visit_id, new_token, "rescheduled")
 
     @http.route(
         "/my/visits/<int:visit_id>/cancel",

@@ -1,11 +1,13 @@
 import base64
 import io
+import uuid
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import qrcode
 
 from odoo import fields, models
+from odoo.addons.field_service_cx.exceptions import StaleVisitError
 from odoo.addons.field_service_cx.tools import skills as skill_rules
 from odoo.addons.field_service_cx.tools import slots as slot_rules
 from odoo.addons.field_service_cx.tools import visit_states as vs
@@ -355,12 +357,15 @@ class ProjectTask(models.Model):
 
     # ---- what the customer may change (POST only) -----------------------------------------
 
-    def _fs_portal_reschedule(self, start_text):
-        """Move the visit to the free window starting at ``start_text`` (UTC, as offered).
+    def _fs_portal_reschedule(self, start_text, version_text):
+        """Move the visit to the free window starting at ``start_text`` (UTC, as offered),
+        from the form that showed schedule version ``version_text``.
 
         Raises UserError with a readable sentence when the move is not allowed or the window
-        is no longer free. Concurrency: the chosen window's technicians are locked (see
-        ``fs.booking.lock``), so two customers taking the last place get one success.
+        is no longer free, and StaleVisitError when someone changed the visit's time or
+        technician since the form was shown. Concurrency: the chosen window's technicians are
+        locked (see ``fs.booking.lock``), so two customers taking the last place get one
+        success. A successful move gives the visit a new token: the old link stops working.
         """
         self.ensure_one()
         now = fields.Datetime.now()
@@ -375,6 +380,14 @@ class ProjectTask(models.Model):
             raise UserError(self.env._("Please pick one of the times offered."))
         if start == self.fs_window_start:
             return True  # the same submission again (double click, retried request)
+        if self._fs_portal_version(version_text) != self.fs_schedule_version:
+            raise StaleVisitError(
+                self.env._(
+                    "This visit changed meanwhile: it is now %(window)s. Nothing was changed "
+                    "on your side; here are the times still free.",
+                    window=self.fs_window_display or self.env._("without a time"),
+                )
+            )
         day = windows.to_local(start, self._fs_portal_zone()).date()
         chosen = next(
             (slot for slot in self._fs_portal_slots(now, day=day) if slot.start == start), None
@@ -390,11 +403,16 @@ class ProjectTask(models.Model):
         # request's snapshot, this raises a serialization failure and Odoo retries the whole
         # request, which then sees that booking: the count above is never stale when we write.
         self.env["fs.booking.lock"].sudo()._fs_lock(chosen.technicians)  # sudo: system table
+        # Then the visit's row: a dispatcher's change committed meanwhile makes this retry.
+        self._fs_lock_schedule()
         values = {
             "fs_window_start": chosen.start,
             "fs_window_end": chosen.end,
             "fs_eta": False,
             "fs_route_sequence": 0,
+            # A new token: the old link (in older messages, a forwarded e-mail) stops working;
+            # messages read the link when they are sent, so the new ones carry this one.
+            "access_token": str(uuid.uuid4()),
         }
         if self.fs_technician_id.id not in chosen.technicians:
             values["fs_technician_id"] = chosen.technicians[0]
@@ -412,6 +430,14 @@ class ProjectTask(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return True
+
+    @staticmethod
+    def _fs_portal_version(version_text):
+        """The schedule version a form carried, or None when it carried none."""
+        try:
+            return int(version_text)
+        except (TypeError, ValueError):
+            return None
 
     def _fs_portal_cancel(self, reason):
         self.ensure_one()

@@ -73,7 +73,10 @@ class VisitPageCase(HttpCase, FieldServiceCase):
         return CSRF.search(page.text).group(1)
 
     def post(self, visit, suffix, data):
+        visit.invalidate_recordset(["access_token", "fs_schedule_version"])  # set by requests
         data = dict(data, csrf_token=self.csrf(visit), access_token=visit.access_token)
+        if suffix == "/reschedule":  # what the form's hidden field carries
+            data.setdefault("version", visit.fs_schedule_version)
         return self.url_open(
             f"/my/visits/{visit.id}{suffix}", data=data, allow_redirects=False, timeout=30
         )

@@ -203,7 +203,7 @@ class TestConcurrentBooking(BaseCase):
             return (
                 lambda env: env["project.task"]
                 .browse(visit_id)
-                ._fs_portal_reschedule(str(slot.start))
+                ._fs_portal_reschedule(str(slot.start), "1")
             )
 
         results, second_attempts = self._race(customer(one), customer(two))
@@ -231,7 +231,7 @@ class TestConcurrentBooking(BaseCase):
             )
 
         def customer(env):
-            env["project.task"].browse(one)._fs_portal_reschedule(str(slot.start))
+            env["project.task"].browse(one)._fs_portal_reschedule(str(slot.start), "1")
 
         results, second_attempts = self._race(dispatcher, customer)
         self.assertEqual(results["first"], "done")
@@ -240,3 +240,53 @@ class TestConcurrentBooking(BaseCase):
         booked = self._booked()
         self.assertEqual(booked[two], (slot.start, self.ids["technician"]))
         self.assertFalse(booked[one][0])
+
+    def test_dispatcher_moves_the_visit_its_customer_is_rescheduling(self):
+        """Both read version 1; the dispatcher saves first: the customer's request meets the
+        visit's row lock, is retried, and is refused as stale instead of overwriting."""
+        slot = self._first_slot()
+        one = self.ids["visits"][0]
+        dispatcher_start = slot.start + timedelta(days=1)
+
+        def dispatcher(env):
+            env["project.task"].browse(one).write(
+                {
+                    "fs_window_start": dispatcher_start,
+                    "fs_window_end": dispatcher_start + timedelta(hours=2),
+                    "fs_schedule_version_read": 1,
+                }
+            )
+
+        def customer(env):
+            env["project.task"].browse(one)._fs_portal_reschedule(str(slot.start), "1")
+
+        results, second_attempts = self._race(dispatcher, customer)
+        self.assertEqual(results["first"], "done")
+        self.assertIn("This visit changed meanwhile", results["second"])
+        self.assertEqual(second_attempts, 2, "the customer's request met the row lock once")
+        self.assertEqual(self._booked()[one][0], dispatcher_start)
+
+    def test_customer_reschedules_the_visit_a_dispatcher_is_moving(self):
+        """The other order: the customer saves first, the dispatcher's save is refused."""
+        slot = self._first_slot()
+        one = self.ids["visits"][0]
+        dispatcher_start = slot.start + timedelta(days=1)
+
+        def customer(env):
+            env["project.task"].browse(one)._fs_portal_reschedule(str(slot.start), "1")
+
+        def dispatcher(env):
+            env["project.task"].browse(one).write(
+                {
+                    "fs_window_start": dispatcher_start,
+                    "fs_window_end": dispatcher_start + timedelta(hours=2),
+                    "fs_schedule_version_read": 1,
+                }
+            )
+
+        results, second_attempts = self._race(customer, dispatcher)
+        self.assertEqual(results["first"], "done")
+        self.assertIn("changed meanwhile", results["second"])
+        self.assertIn("Please reload", results["second"])
+        self.assertEqual(second_attempts, 2, "the dispatcher's save met the row lock once")
+        self.assertEqual(self._booked()[one], (slot.start, self.ids["technician"]))

@@ -1,6 +1,8 @@
 import logging
 import time as timer
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.addons.field_service_cx.tools import windows
@@ -73,6 +75,7 @@ class FsRoutePlan(models.Model):
     travel_note = fields.Char("Travel times", readonly=True)
     error = fields.Text(readonly=True)
     map_svg = fields.Html("Map", compute="_compute_map_svg", sanitize=False)
+    skipped_count = fields.Integer("Not applied", compute="_compute_skipped_count")
 
     @api.depends("date", "project_id")
     def _compute_name(self):
@@ -88,6 +91,11 @@ class FsRoutePlan(models.Model):
             plan.travel_minutes = sum(served.mapped("travel_minutes"))
             plan.travel_km = sum(served.mapped("travel_km"))
             plan.technician_count = len(served.technician_id)
+
+    @api.depends("stop_ids.skip_reason")
+    def _compute_skipped_count(self):
+        for plan in self:
+            plan.skipped_count = len(plan.stop_ids.filtered("skip_reason"))
 
     @api.depends("stop_ids.sequence", "stop_ids.technician_id")
     def _compute_map_svg(self):
@@ -132,18 +140,50 @@ class FsRoutePlan(models.Model):
         return True
 
     def action_apply(self):
-        """Write technician, stop number, ETA and travel on every planned visit, in one go."""
+        """Write technician, stop number, ETA and travel on every planned visit, in one go.
+
+        A visit whose window, day, technician or state changed since the solve keeps what it
+        has (the customer's or a dispatcher's newer choice): its stop says why, the plan's
+        chatter lists them, and no ETA of the plan reaches it.
+        """
         for plan in self:
             if plan.state != "solved":
                 raise UserError(self.env._("Only a solved plan can be applied."))
-        stops = self.stop_ids.filtered(
-            lambda stop: stop.technician_id and stop.task_id.fs_state in PLANNABLE_STATES
-        )
-        for stop in stops:
-            stop.task_id.write(stop._fs_prepare_visit_values())
+        stops = self.env["fs.route.stop"]
+        for stop in self.stop_ids.filtered("technician_id"):
+            reason = stop._fs_change_since_solve()
+            if reason:
+                stop.skip_reason = reason
+            else:
+                stop.task_id.write(stop._fs_prepare_visit_values())
+                stops |= stop
         self.write({"state": "applied", "applied_at": fields.Datetime.now()})
+        self._fs_post_skipped_stops()
         stops.task_id._fs_routing_etas_changed()
         return True
+
+    def _fs_post_skipped_stops(self):
+        for plan in self:
+            skipped = plan.stop_ids.filtered("skip_reason")
+            if not skipped:
+                continue
+            items = Markup().join(
+                Markup("<li>%s: %s</li>") % (stop.task_id.display_name, stop.skip_reason)
+                for stop in skipped
+            )
+            plan.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._(
+                        "Not applied to %(count)s visit(s) that changed since the plan was "
+                        "solved: they keep their own time and technician. Plan the day again "
+                        "to include them.",
+                        count=len(skipped),
+                    ),
+                    items,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def action_day_sheets(self):
         """Every technician's day sheet of this plan, as one Excel workbook."""
@@ -269,6 +309,23 @@ class FsRoutePlan(models.Model):
                         "reason_detail": detail,
                     }
                 )
+        return self._fs_with_solved_schedule(values)
+
+    def _fs_with_solved_schedule(self, values):
+        """Add to each stop's values what its visit was when the solve read it."""
+        visits = self.env["project.task"].browse({vals["task_id"] for vals in values})
+        solved = {
+            visit.id: {
+                "solved_version": visit.fs_schedule_version,
+                "solved_window_start": visit.fs_window_start,
+                "solved_window_end": visit.fs_window_end,
+                "solved_technician_id": visit.fs_technician_id.id,
+                "solved_visit_date": visit.fs_visit_date,
+            }
+            for visit in visits
+        }
+        for vals in values:
+            vals.update(solved[vals["task_id"]])
         return values
 
     # ---- re-planning one technician's remaining day ------------------------------------------
