@@ -48,6 +48,7 @@
     "assets": {
         "web.assets_backend": [
             "field_service_cx/static/src/scss/fs_day.scss",
+            "field_service_cx/static/src/js/stale_visit_error.js",
         ],
         "web.assets_tests": [
             "field_service_cx/static/tests/tours/*.js",

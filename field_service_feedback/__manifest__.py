@@ -23,6 +23,7 @@
     "assets": {
         "web.assets_frontend": [
             "field_service_feedback/static/src/js/visit_live.js",
+            "field_service_feedback/static/src/js/visit_forms.js",
             "field_service_feedback/static/src/scss/visit_page.scss",
             "field_service_feedback/static/src/scss/service_report.scss",
         ],

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
+from odoo.tools import mute_logger
 
 from ..exceptions import StaleVisitError
 from .common import FieldServiceCase
@@ -92,3 +93,20 @@ class TestScheduleVersion(FieldServiceCase):
         self.visit.write({"fs_window_start": self.later(1)})
         form.save()
         self.assertEqual(self.visit.fs_access_notes, "Dog in the garden")
+
+
+@tagged("post_install", "-at_install")
+class TestScheduleVersionTour(HttpCase, FieldServiceCase):
+    def test_the_visit_form_refuses_a_save_over_someone_elses_change(self):
+        """In the real web client (which sends only changed fields), not only in Form."""
+        self.bob.employee_skill_ids.skill_level_id = self.senior
+        visit = self.create_visit(name="Stale form boiler service")
+        with mute_logger("odoo.http"):  # the refused save is logged: that is the point
+            self.start_tour(
+                f"/odoo/action-field_service_cx.action_fs_visits/{visit.id}",
+                "fs_visit_form_stale",
+                login="fs_dina_dispatch",
+            )
+        visit.invalidate_recordset()
+        self.assertEqual(visit.fs_technician_id, self.anna, "the other change stands")
+        self.assertEqual(visit.fs_schedule_version, 2)

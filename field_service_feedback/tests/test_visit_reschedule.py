@@ -91,3 +91,20 @@ class TestVisitRescheduleVersion(VisitPageCase, MockEmail):
         body = row.mail_id.body_html
         self.assertIn(f"access_token={new_token}", body)
         self.assertNotIn(old_token, body)
+
+
+@tagged("post_install", "-at_install")
+class TestVisitRescheduleOnPhone(VisitPageCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_a_double_click_moves_the_visit_once_and_lands_on_the_page(self):
+        slot = self.first_free_slot()
+        self.start_tour(
+            self.visit_url(suffix="/reschedule"), "fs_visit_reschedule_double_click", login=None
+        )
+        self.visit.invalidate_recordset()
+        self.assertEqual(self.visit.fs_window_start, slot.start)
+        self.assertNotEqual(self.visit.access_token, self.token)
+        moves = self.visit.message_ids.filtered(lambda m: "The customer moved the visit" in m.body)
+        self.assertEqual(len(moves), 1)

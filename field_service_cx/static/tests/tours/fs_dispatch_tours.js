@@ -1,5 +1,6 @@
 /** @odoo-module */
 
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 
 // A dispatcher opens the dispatch calendar: today's visit is drawn and each technician is a
@@ -17,6 +18,62 @@ registry.category("web_tour.tours").add("fs_dispatch_calendar", {
         },
         {
             trigger: ".o_calendar_renderer:not(:has(.o_event:contains('Calendar boiler service')))",
+        },
+    ],
+});
+
+// A dispatcher opens a visit without a technician; meanwhile someone else gives it to Anna
+// (another browser: an RPC behind the form's back); the dispatcher picks Bob and saves: the
+// save is refused with "changed meanwhile" instead of overwriting Anna.
+registry.category("web_tour.tours").add("fs_visit_form_stale", {
+    steps: () => [
+        {
+            trigger: ".o_notebook_headers a[name='fs_visit']",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name='fs_technician_id'] input",
+            async run() {
+                const visitId = parseInt(window.location.pathname.split("/").pop());
+                const call = (model, method, args) =>
+                    rpc(`/web/dataset/call_kw/${model}/${method}`, {
+                        model,
+                        method,
+                        args,
+                        kwargs: {},
+                    });
+                const [anna] = await call("hr.employee", "search_read", [
+                    [["name", "=", "Anna Tech"]],
+                    ["id"],
+                ]);
+                await call("project.task", "write", [[visitId], { fs_technician_id: anna.id }]);
+            },
+        },
+        {
+            trigger: ".o_field_widget[name='fs_technician_id'] input",
+            run: "edit Bob",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Bob Tech')",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: ".modal .modal-body:contains('changed meanwhile'):contains('Please reload')",
+        },
+        {
+            trigger: ".modal:not(:contains('Oops')) .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal)) .o_form_button_cancel",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_saved",
         },
     ],
 });

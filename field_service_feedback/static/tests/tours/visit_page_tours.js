@@ -95,3 +95,29 @@ registry.category("web_tour.tours").add("fs_visit_rate_phone", {
         },
     ],
 });
+
+// An impatient customer clicks "Confirm the new time" twice: the move is sent once, so the
+// second click does not reach the server with the link the first one just replaced.
+registry.category("web_tour.tours").add("fs_visit_reschedule_double_click", {
+    steps: () => [
+        {
+            trigger: ".o_fs_reschedule_form label.o_fs_slot:eq(0)",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_reschedule_form input[name=slot]:checked",
+        },
+        {
+            trigger: "button.o_fs_reschedule_confirm",
+            async run() {
+                const button = document.querySelector("button.o_fs_reschedule_confirm");
+                button.click();
+                await new Promise((resolve) => setTimeout(resolve, 150));
+                button.click();
+            },
+        },
+        {
+            trigger: ".alert-success:contains(your visit is now)",
+        },
+    ],
+});
