@@ -49,6 +49,7 @@
         "web.assets_backend": [
             "field_service_cx/static/src/scss/fs_day.scss",
             "field_service_cx/static/src/js/stale_visit_error.js",
+            "field_service_cx/static/src/js/fs_dispatch_calendar.js",
         ],
         "web.assets_tests": [
             "field_service_cx/static/tests/tours/*.js",

@@ -1,10 +1,14 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..exceptions import StaleVisitError
+from ..tools import windows
 from .common import FieldServiceCase
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @tagged("post_install", "-at_install")
@@ -110,3 +114,24 @@ class TestScheduleVersionTour(HttpCase, FieldServiceCase):
         visit.invalidate_recordset()
         self.assertEqual(visit.fs_technician_id, self.anna, "the other change stands")
         self.assertEqual(visit.fs_schedule_version, 2)
+
+    def test_the_dispatch_calendar_refuses_a_drag_over_someone_elses_change(self):
+        self.bob.employee_skill_ids.skill_level_id = self.senior
+        start = windows.to_utc(datetime.combine(date.today(), time(8, 0)), PARIS)
+        visit = self.create_visit(
+            name="Calendar stale move",
+            fs_technician_id=self.anna.id,
+            fs_window_start=start,
+            fs_window_end=start + timedelta(hours=2),
+        )
+        with mute_logger("odoo.http"):  # the refused move is logged: that is the point
+            self.start_tour(
+                "/odoo/action-field_service_cx.action_fs_dispatch_calendar",
+                "fs_dispatch_calendar_stale",
+                login="fs_dina_dispatch",
+            )
+        visit.invalidate_recordset()
+        self.assertEqual(visit.fs_technician_id, self.bob, "the other change stands")
+        self.assertGreater(visit.fs_window_start, start, "the move on the reloaded version")
+        self.assertEqual(visit.fs_schedule_version, 3, "Bob, then that one move: never the stale")
+        self.assertEqual(len(visit.fs_promise_ids), 2, "booked, then moved once")

@@ -77,3 +77,63 @@ registry.category("web_tour.tours").add("fs_visit_form_stale", {
         },
     ],
 });
+
+// A dispatcher has the dispatch calendar open; meanwhile someone else gives the visit to Bob
+// (another browser); the dispatcher drags the visit, as shown, to the afternoon: the move is
+// refused with "changed meanwhile" and the calendar reloads the visit as it is now; dragged
+// again, it moves.
+registry.category("web_tour.tours").add("fs_dispatch_calendar_stale", {
+    url: "/odoo/action-field_service_cx.action_fs_dispatch_calendar",
+    steps: () => {
+        let visitId;
+        const call = (model, method, args) =>
+            rpc(`/web/dataset/call_kw/${model}/${method}`, { model, method, args, kwargs: {} });
+        return [
+            {
+                trigger: ".o_calendar_renderer .o_event:contains('Calendar stale move')",
+                async run() {
+                    visitId = parseInt(this.anchor.closest("[data-event-id]").dataset.eventId);
+                    const [bob] = await call("hr.employee", "search_read", [
+                        [["name", "=", "Bob Tech"]],
+                        ["id"],
+                    ]);
+                    await call("project.task", "write", [[visitId], { fs_technician_id: bob.id }]);
+                },
+            },
+            {
+                trigger: ".o_calendar_renderer .o_event:contains('Calendar stale move')",
+                run: "drag_and_drop .fc-timegrid-slot-lane[data-time='14:00:00']",
+            },
+            {
+                trigger:
+                    ".modal .modal-body:contains('changed meanwhile'):contains('Please reload')",
+            },
+            {
+                trigger: ".modal .modal-footer .btn-primary",
+                run: "click",
+            },
+            {
+                trigger:
+                    "body:not(:has(.modal)) .o_calendar_renderer .o_event:contains('Calendar stale move')",
+                run: "drag_and_drop .fc-timegrid-slot-lane[data-time='14:00:00']",
+            },
+            {
+                // Reloaded on the current version, the same move is saved.
+                trigger: ".o_calendar_renderer .o_event:contains('Calendar stale move')",
+                async run() {
+                    for (let tries = 0; tries < 50; tries++) {
+                        const [visit] = await call("project.task", "read", [
+                            [visitId],
+                            ["fs_schedule_version"],
+                        ]);
+                        if (visit.fs_schedule_version === 3) {
+                            return;
+                        }
+                        await new Promise((resolve) => setTimeout(resolve, 100));
+                    }
+                    throw new Error("the move made on the reloaded calendar was not saved");
+                },
+            },
+        ];
+    },
+});
