@@ -90,11 +90,8 @@ class TestStalePlanApply(RoutingCase):
         new_window, new_technician, cancelled, untouched = self.visits
         start = new_window.fs_window_start + timedelta(hours=1)
         new_window.write({"fs_window_start": start, "fs_window_end": start + timedelta(hours=2)})
-        other = (
-            self.bob
-            if self.stop_of(plan, new_technician).technician_id == self.anna
-            else (self.anna)
-        )
+        planned = self.stop_of(plan, new_technician).technician_id
+        other = (self.anna | self.bob) - planned
         new_technician.fs_technician_id = other
         cancelled._fs_move("cancelled", {"fs_cancel_reason": "Sold the house"})
 
@@ -102,7 +99,7 @@ class TestStalePlanApply(RoutingCase):
 
         reasons = {stop.task_id: stop.skip_reason for stop in plan.stop_ids}
         self.assertIn("its window changed", reasons[new_window])
-        self.assertIn("its technician changed (now %s)" % other.name, reasons[new_technician])
+        self.assertIn(f"its technician changed (now {other.name})", reasons[new_technician])
         self.assertIn("it is now cancelled", reasons[cancelled])
         self.assertFalse(reasons[untouched])
         self.assertEqual(new_technician.fs_technician_id, other)
