@@ -5,6 +5,7 @@ from odoo import http
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.project.controllers.portal import ProjectCustomerPortal
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq
@@ -348,4 +349,19 @@ class FieldServicePortal(CustomerPortal):
     def portal_my_visit_confirm(self, visit_id, access_token=None, **kw):
         return self._fs_change(
             visit_id, access_token, "confirmed", lambda visit: visit._fs_customer_confirm()
+        )
+
+
+class FieldServiceTaskPortal(ProjectCustomerPortal):
+    """Core's task page is the office's view of a task (description, staff, chatter): a
+    visit's link, and any visitor of a visit there, go to the visit page instead."""
+
+    @http.route()
+    def portal_my_task(self, task_id, report_type=None, access_token=None, **kw):
+        # sudo: one flag decides which page shows the task; the visit page checks the token.
+        if request.env["project.task"].sudo().browse(task_id).exists().fs_is_visit:
+            query = f"?{urlencode({'access_token': access_token})}" if access_token else ""
+            return request.redirect(f"/my/visits/{task_id}{query}", code=303)
+        return super().portal_my_task(
+            task_id, report_type=report_type, access_token=access_token, **kw
         )

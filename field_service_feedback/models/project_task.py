@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import qrcode
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.addons.field_service_cx.tools import skills as skill_rules
 from odoo.addons.field_service_cx.tools import slots as slot_rules
 from odoo.addons.field_service_cx.tools import visit_states as vs
@@ -23,6 +23,9 @@ SETTINGS = {
     "reschedule_days": 7,  # how many days ahead the customer may pick from
 }
 FIRST_HOUR, LAST_HOUR = 7, 19  # the local day the customer may pick windows in
+# What core's mail and portal routes accept instead of rights (portal.utils): the record's
+# token and a hash signed with it. For visits they are the customer's link to our page only.
+LINK_CREDENTIALS = ("token", "hash", "pid")
 NOTES_MAX = 1000
 REASON_MAX = 1000
 
@@ -35,6 +38,15 @@ class ProjectTask(models.Model):
         super()._compute_access_url()
         for task in self.filtered("fs_is_visit"):
             task.access_url = f"/my/visits/{task.id}"
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """A visit's token, and core's hash/pid signed with it, open our visit page only: core's
+        chatter routes reach a visit through the user's own rights, never through the link."""
+        # sudo: one flag of the thread decides which credentials count; nothing else is read.
+        if self.sudo().browse(thread_id).exists().fs_is_visit:
+            kwargs = {key: value for key, value in kwargs.items() if key not in LINK_CREDENTIALS}
+        return super()._get_thread_with_access(thread_id, mode, **kwargs)
 
     def _fs_technician_photo_url(self):
         """The visit page's own photo route (token in the URL): e-mails can load it."""

@@ -10,3 +10,4 @@ from . import test_service_report
 from . import test_visit_feedback_page
 from . import test_message_photo
 from . import test_demo_history
+from . import test_visit_token_scope
