@@ -13,7 +13,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import consteq
 
-from ..tools.customer_text import echo
+from ..tools.customer_text import echo, without_control
 from ..tools.feedback import valid_rater_key
 from ..tools.visit_page import NOINDEX
 
@@ -131,7 +131,8 @@ class FieldServicePortal(CustomerPortal):
         http_request = request.httprequest
         return {
             "remote_addr": http_request.remote_addr,
-            "user_agent": http_request.user_agent.string,
+            # As the browser sent it, minus control characters (PostgreSQL refuses NUL).
+            "user_agent": without_control(http_request.user_agent.string),
         }
 
     def _fs_too_many_changes(self, visit_sudo, access_token):

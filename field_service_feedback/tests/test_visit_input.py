@@ -81,3 +81,27 @@ class TestVisitInput(VisitPageCase):
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.done.fs_dispute_ids.line_label, label)
+
+    def test_control_characters_elsewhere_never_give_a_500(self):
+        """Choices (slot, stars, line kind), the token and the browser's name: no 500 either."""
+        for visit, route, data in [
+            (self.visit, "/reschedule", {"slot": "2030-01-01 08:00:00\x00"}),
+            (self.done, "/rate", {"stars": "5\x00", "nps": "9"}),
+            (self.done, "/dispute", {"line_kind": "charge\x00", "line_ref": "x", "reason": "y"}),
+        ]:
+            response = self.post(visit, route, data)
+            self.assertEqual(response.status_code, 200, route)
+        self.assertEqual(self.url_open(self.visit_url(token="\x00")).status_code, 404)
+        self.opener.headers["User-Agent"] = "Odd\x00Agent\x1b/1.0"
+        response = self.post(self.visit, "/notes", {"access_notes": "Ring twice"})
+        self.assertEqual(response.status_code, 303)
+        post = self.env["fs.visit.portal.post"].search([("task_id", "=", self.visit.id)], limit=1)
+        self.assertEqual(post.user_agent, "OddAgent/1.0")
+        self.assert_nothing_written_but_the_notes()
+
+    def assert_nothing_written_but_the_notes(self):
+        self.visit.invalidate_recordset()
+        self.assertEqual(self.visit.fs_access_notes, "Ring twice")
+        self.assertEqual(self.visit.fs_window_start, self.day.replace(hour=8))
+        self.assertFalse(self.done.fs_dispute_ids)
+        self.assertFalse(self.done.fs_rating_id)

@@ -21,7 +21,12 @@ def text_problem(text: str, limit: int) -> str | None:
     return None
 
 
+def without_control(text: str | None) -> str:
+    """``text`` with its control characters removed (for what we store as received)."""
+    return CONTROL.sub("", text or "")
+
+
 def echo(text: str | None) -> str:
     """The text to show again in a refused form: without control characters, bounded."""
-    text = CONTROL.sub("", text or "")
+    text = without_control(text)
     return text if len(text) <= ECHO_MAX else ""

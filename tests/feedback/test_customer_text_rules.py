@@ -20,6 +20,11 @@ def test_the_limit_is_inclusive_and_never_cuts():
     assert ct.text_problem("x" * 11, 10) == "too_long"
 
 
+def test_without_control_keeps_the_rest():
+    assert ct.without_control("Odd\x00Agent\x1b/1.0\t") == "OddAgent/1.0\t"
+    assert ct.without_control(None) == ""
+
+
 def test_echo_removes_control_characters_and_bounds_the_form():
     assert ct.echo("Gate\x00code\x1b") == "Gatecode"
     assert ct.echo(None) == ""
