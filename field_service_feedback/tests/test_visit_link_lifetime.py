@@ -122,3 +122,17 @@ class TestVisitLinkLifetime(VisitPageCase):
             [(True, "127.0.0.1", "FsTestBrowser/1.0"), (False, "127.0.0.1", "Replayer/2.0")],
         )
         self.assertTrue(all(post.create_date for post in posts))
+
+    def test_the_audit_is_kept_for_the_report_retention(self):
+        Post = self.env["fs.visit.portal.post"]
+        old, recent = (
+            self.visit._fs_portal_log_post("notes", True, "127.0.0.1", "Browser")
+            for _index in range(2)
+        )
+        self.env.cr.execute(
+            "UPDATE fs_visit_portal_post SET create_date = create_date - interval '91 days'"
+            " WHERE id = %s",
+            [old.id],
+        )
+        Post._gc_old_posts()
+        self.assertEqual(Post.search([("task_id", "=", self.visit.id)]), recent)
