@@ -85,6 +85,16 @@ class TestVisitTokenScope(VisitPageCase):
         with self.assertRaises(JsonRpcException):
             self.make_jsonrpc_request("/mail/chatter_fetch", self.thread(token=self.token))
 
+    def test_reactions_refuse_the_link(self):
+        message = self.visit.message_ids.filtered(lambda m: "Staff reply 4242" in (m.body or ""))
+        for credential in self.credentials():
+            with self.assertRaises(JsonRpcException, msg=credential):
+                self.make_jsonrpc_request(
+                    "/mail/message/reaction",
+                    {"message_id": message.id, "content": "👍", "action": "add", **credential},
+                )
+        self.assertFalse(message.reaction_ids)
+
     def test_core_task_page_sends_the_link_to_the_visit_page(self):
         for suffix in ("", "&report_type=html", "&report_type=pdf"):
             response = self.url_open(
