@@ -77,7 +77,15 @@ class TestVisitCheapFailures(VisitPageCase):
         for index in range(4):  # accepted or refused, each change counts
             data = {"access_notes": f"Code {index}"} if index != 2 else {"access_notes": "x" * 2000}
             self.assertIn(self.post(self.visit, "/notes", data).status_code, (200, 303))
-        for route, data in (("/notes", {"access_notes": "Code 99"}), ("/confirm", {})):
+        slot = self.utc_text(self.first_free_slot().start)
+        for route, data in (
+            ("/notes", {"access_notes": "Code 99"}),
+            ("/confirm", {}),
+            ("/cancel", {"reason": "Moved"}),
+            ("/reschedule", {"slot": slot}),
+            ("/rate", {"stars": "5", "nps": "9"}),
+            ("/dispute", {"line_kind": "charge", "line_ref": "A charge", "reason": "Why"}),
+        ):
             response = self.post(self.visit, route, data)
             self.assertEqual(response.status_code, 429, route)
             self.assertIn("many changes", response.text)
@@ -85,6 +93,8 @@ class TestVisitCheapFailures(VisitPageCase):
         self.visit.invalidate_recordset()
         self.assertEqual(self.visit.fs_access_notes, "Code 3")
         self.assertFalse(self.visit.fs_customer_confirmed_at)
+        self.assertEqual(self.visit.fs_state, "scheduled")
+        self.assertNotEqual(self.utc_text(self.visit.fs_window_start), slot)
         # Reading is never limited; another visit has its own count.
         self.assertEqual(self.url_open(self.visit_url()).status_code, 200)
         other = self.create_visit(name="Neighbour")
