@@ -68,6 +68,8 @@ class TestVisitInput(VisitPageCase):
             self.assertIn(f"at most {limit}", response.text, (route, data))
             if "{}" not in data.get("line_ref", ""):  # a label is not typed: nothing to keep
                 self.assertIn(f">{text}</textarea>", response.text, (route, data))
+                if route in ("/cancel", "/dispute"):  # the folded form is open again
+                    self.assertIn('open="open"', response.text, (route, data))
         self.assert_nothing_written()
 
     def test_at_the_limit_everything_is_stored_whole(self):
