@@ -13,6 +13,7 @@
         "data/fs_feedback_data.xml",
         "views/fs_feedback_views.xml",
         "views/fs_kpi_views.xml",
+        "views/fs_visit_portal_post_views.xml",
         "data/fs_kpi_digest.xml",
         "data/ir_config_parameter.xml",
         "views/visit_portal_templates.xml",

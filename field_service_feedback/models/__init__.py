@@ -1,4 +1,6 @@
 from . import fs_booking_lock
+from . import fs_visit_portal_post
+from . import ir_http
 from . import project_task
 from . import rating_rating
 from . import project_task_rating

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from ..tools.feedback import MAX_COMMENT_CHARS
 
 DISPUTE_DAYS_PARAM = "field_service_feedback.dispute_days"
+LABEL_MAX = 120
 LINE_KINDS = [
     ("part", "A part"),
     ("time", "A time"),
@@ -75,7 +76,6 @@ class ProjectTask(models.Model):
     def _fs_open_dispute(self, line_kind, line_ref, reason):
         """Flag a report line (``line_ref``: a part line id for parts, else a short label)."""
         self.ensure_one()
-        reason = (reason or "").strip()
         if self.fs_state != vs.DONE:
             raise UserError(self.env._("A report line can be questioned once the visit is done."))
         if fields.Datetime.now() > self._fs_dispute_deadline():
@@ -87,12 +87,9 @@ class ProjectTask(models.Model):
             )
         if line_kind not in dict(LINE_KINDS):
             raise UserError(self.env._("Please choose what you question."))
+        reason = self._fs_portal_text(reason, MAX_COMMENT_CHARS, self.env._("Your question"))
         if not reason:
             raise UserError(self.env._("Please tell us what is wrong."))
-        if len(reason) > MAX_COMMENT_CHARS:
-            raise UserError(
-                self.env._("Please keep the reason under %s characters.") % MAX_COMMENT_CHARS
-            )
         values = {"task_id": self.id, "line_kind": line_kind, "reason": reason}
         if line_kind == "part":
             part = self.fs_part_ids.filtered(lambda line: str(line.id) == str(line_ref))
@@ -100,9 +97,10 @@ class ProjectTask(models.Model):
                 raise UserError(self.env._("That part is not on this visit's report."))
             values.update(part_id=part.id, line_label=part.product_id.display_name)
         else:
-            values["line_label"] = (str(line_ref or "").strip() or dict(LINE_KINDS)[line_kind])[
-                :120
-            ]
+            label = self._fs_portal_text(
+                str(line_ref or ""), LABEL_MAX, self.env._("The line you question")
+            )
+            values["line_label"] = label or dict(LINE_KINDS)[line_kind]
         # sudo: the customer (token holder) files the dispute; the office is told in the chatter.
         dispute = self.env["fs.visit.dispute"].sudo().create(values)
         self.sudo().message_post(

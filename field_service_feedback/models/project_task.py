@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import qrcode
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.addons.field_service_cx.exceptions import StaleVisitError
 from odoo.addons.field_service_cx.tools import skills as skill_rules
 from odoo.addons.field_service_cx.tools import slots as slot_rules
@@ -14,7 +14,7 @@ from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.addons.field_service_cx.tools import windows
 from odoo.exceptions import UserError
 
-from ..tools import ics
+from ..tools import customer_text, ics
 from ..tools import visit_page as rules
 
 # Settings (ir.config_parameter, see data/ir_config_parameter.xml) and their defaults.
@@ -23,8 +23,15 @@ SETTINGS = {
     "parts_lead_hours": 24.0,  # when parts are missing, new windows start this far ahead
     "visits_per_window": 1,  # a technician takes at most this many visits overlapping a window
     "reschedule_days": 7,  # how many days ahead the customer may pick from
+    "cancelled_link_days": 1,  # a cancelled visit's link expires this long after cancelling
+    "report_retention_days": 90,  # a done visit's link (and report) expires this long after
+    "rating_window_days": 14,  # ratings are taken this long after the visit
+    "changes_per_hour": 20,  # customer changes (POSTs) one visit takes per hour, at most
 }
 FIRST_HOUR, LAST_HOUR = 7, 19  # the local day the customer may pick windows in
+# What core's mail and portal routes accept instead of rights (portal.utils): the record's
+# token and a hash signed with it. For visits they are the customer's link to our page only.
+LINK_CREDENTIALS = ("token", "hash", "pid")
 NOTES_MAX = 1000
 REASON_MAX = 1000
 
@@ -37,6 +44,15 @@ class ProjectTask(models.Model):
         super()._compute_access_url()
         for task in self.filtered("fs_is_visit"):
             task.access_url = f"/my/visits/{task.id}"
+
+    @api.model
+    def _get_thread_with_access(self, thread_id, mode="read", **kwargs):
+        """A visit's token, and core's hash/pid signed with it, open our visit page only: core's
+        chatter routes reach a visit through the user's own rights, never through the link."""
+        # sudo: one flag of the thread decides which credentials count; nothing else is read.
+        if self.sudo().browse(thread_id).exists().fs_is_visit:
+            kwargs = {key: value for key, value in kwargs.items() if key not in LINK_CREDENTIALS}
+        return super()._get_thread_with_access(thread_id, mode, **kwargs)
 
     def _fs_technician_photo_url(self):
         """The visit page's own photo route (token in the URL): e-mails can load it."""
@@ -103,6 +119,76 @@ class ProjectTask(models.Model):
         """The visit page's absolute URL with its token (what messages and the QR code carry)."""
         self.ensure_one()
         return self.get_base_url() + self.get_portal_url()
+
+    def _fs_portal_text(self, text, limit, what):
+        """The customer's ``text``, stripped and whole, or a UserError that says what to fix
+        (``what``: the field in the customer's words, e.g. "Your reason")."""
+        text = (text or "").strip()
+        problem = customer_text.text_problem(text, limit)
+        if problem == "control":
+            raise UserError(
+                self.env._(
+                    "%(what)s contains invisible control characters. We removed them below: "
+                    "please check the text and send it again.",
+                    what=what,
+                )
+            )
+        if problem == "too_long":
+            raise UserError(
+                self.env._(
+                    "%(what)s is too long (%(count)s characters): please keep it to at most "
+                    "%(limit)s characters.",
+                    what=what,
+                    count=len(text),
+                    limit=limit,
+                )
+            )
+        return text
+
+    def _fs_portal_link_expired(self, now=None):
+        """Whether the visit's link has served its purpose (see ``link_expired``)."""
+        self.ensure_one()
+        return rules.link_expired(
+            self.fs_state,
+            self.fs_cancelled_at,
+            self.fs_done_at,
+            now or fields.Datetime.now(),
+            self._fs_portal_setting("cancelled_link_days"),
+            self._fs_portal_setting("report_retention_days"),
+        )
+
+    def _fs_portal_changes_left(self):
+        """Whether the customer may still change this visit now: at most ``changes_per_hour``
+        changes (accepted or refused) in the last hour, counted in the database so that every
+        worker sees the same count."""
+        self.ensure_one()
+        since = fields.Datetime.now() - timedelta(hours=1)
+        # sudo: the count of the visit's own recent changes; the rows never leave the server.
+        count = (
+            self.env["fs.visit.portal.post"]
+            .sudo()
+            .search_count([("task_id", "=", self.id), ("create_date", ">", since)])
+        )
+        return count < self._fs_portal_setting("changes_per_hour")
+
+    def _fs_portal_log_post(self, action, accepted, remote_addr, user_agent):
+        """Write down one customer change (what, whether taken, from where): the audit trail
+        and the hourly count of ``_fs_portal_changes_left``."""
+        self.ensure_one()
+        # sudo: system bookkeeping of a public request; nobody but administrators reads it.
+        return (
+            self.env["fs.visit.portal.post"]
+            .sudo()
+            .create(
+                {
+                    "task_id": self.id,
+                    "action": action,
+                    "accepted": accepted,
+                    "remote_addr": remote_addr or False,
+                    "user_agent": user_agent or False,
+                }
+            )
+        )
 
     # ---- what the page shows ---------------------------------------------------------------
 
@@ -441,7 +527,7 @@ class ProjectTask(models.Model):
 
     def _fs_portal_cancel(self, reason):
         self.ensure_one()
-        reason = (reason or "").strip()[:REASON_MAX]
+        reason = self._fs_portal_text(reason, REASON_MAX, self.env._("Your reason"))
         if not reason:
             raise UserError(self.env._("Please tell us why you cancel, in a few words."))
         problem = self._fs_portal_cancel_problem()
@@ -461,11 +547,7 @@ class ProjectTask(models.Model):
         self.ensure_one()
         if self.fs_state not in vs.OPEN_STATES:
             raise UserError(self.env._("This visit is closed: its access notes cannot change."))
-        notes = (notes or "").strip()
-        if len(notes) > NOTES_MAX:
-            raise UserError(
-                self.env._("Please keep access notes under %(count)s characters.", count=NOTES_MAX)
-            )
+        notes = self._fs_portal_text(notes, NOTES_MAX, self.env._("Your access notes"))
         if notes == (self.fs_access_notes or ""):
             return True
         # sudo: the customer edits this one field of their own visit through this method.

@@ -88,7 +88,10 @@ class ProjectTask(models.Model):
             and not self.fs_customer_confirmed_at,
             "customer_confirmed": bool(self.fs_customer_confirmed_at)
             and self.fs_state in (vs.SCHEDULED, vs.CONFIRMED),
-            "can_rate": done and (not rating or editable),
+            "can_rate": done and (not rating or editable) and self._fs_rating_open(now),
+            "rating_closed": self._fs_rating_closed_message()
+            if done and not rating and not self._fs_rating_open(now)
+            else "",
             "rated": bool(rating),
             "rating_editable": editable,
             # The values the form shows again: only to the browser that may still edit them.

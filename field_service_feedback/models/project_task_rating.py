@@ -56,15 +56,35 @@ class ProjectTask(models.Model):
         token = self.sudo()._rating_get_access_token(partner)
         return self.env["rating.rating"].sudo().search([("access_token", "=", token)], limit=1)
 
-    def _fs_submit_rating(self, stars, nps, comment, rater_key):
+    def _fs_rating_open(self, now=None):
+        """Whether ratings are still taken: within ``rating_window_days`` after done."""
+        self.ensure_one()
+        return self.fs_state == vs.DONE and rules.rating_open(
+            self.fs_done_at,
+            now or fields.Datetime.now(),
+            self._fs_portal_setting("rating_window_days"),
+        )
+
+    def _fs_rating_closed_message(self):
+        return self.env._(
+            "Ratings are open for %(days)s days after the visit. Please call us or write to us "
+            "to tell us how it went.",
+            days=self._fs_portal_setting("rating_window_days"),
+        )
+
+    def _fs_submit_rating(self, stars, nps, comment, rater_key, client=None):
         """Apply a customer's rating (values as typed); returns the rating.
 
-        Raises UserError with a message for the customer when the visit is not done yet, when
-        someone else already rated, or when the values are not valid. Nothing is written then.
+        Raises UserError with a message for the customer when the visit is not done yet, past
+        the rating window, when someone else already rated, or when the values are not valid.
+        Nothing is written then. ``client`` ({"remote_addr", "user_agent"}) is stored with it.
         """
         self.ensure_one()
         if self.fs_state != vs.DONE:
             raise UserError(self.env._("You can rate this visit once it is done."))
+        if not self._fs_rating_open():
+            raise UserError(self._fs_rating_closed_message())
+        comment = self._fs_portal_text(comment, rules.MAX_COMMENT_CHARS, self.env._("Your comment"))
         try:
             feedback = rules.parse_feedback(stars, nps, comment)
         except rules.FeedbackError as error:
@@ -81,14 +101,30 @@ class ProjectTask(models.Model):
                 raise UserError(self.env._("This visit has already been rated. Thank you!"))
             # sudo: as below; core updates the rating's chatter message in place.
             self.sudo().rating_apply(feedback.stars, rating=rating, feedback=feedback.comment)
-            rating.write({"fs_nps": feedback.nps})
+            rating.write({"fs_nps": feedback.nps, **self._fs_rater_values(client)})
         else:
             rating = self._fs_rating_request()
             # sudo: the public visitor applies the rating the token gave them access to.
             self.sudo().rating_apply(feedback.stars, rating=rating, feedback=feedback.comment)
-            rating.write({"fs_nps": feedback.nps, "fs_submitted_at": now, "fs_rater_key": key})
+            rating.write(
+                {
+                    "fs_nps": feedback.nps,
+                    "fs_submitted_at": now,
+                    "fs_rater_key": key,
+                    **self._fs_rater_values(client),
+                }
+            )
         self._fs_follow_up(rating, feedback)
         return rating
+
+    @staticmethod
+    def _fs_rater_values(client):
+        """Where the (last) submission came from, for the audit."""
+        client = client or {}
+        return {
+            "fs_rater_ip": client.get("remote_addr") or False,
+            "fs_rater_user_agent": client.get("user_agent") or False,
+        }
 
     def _fs_follow_up(self, rating, feedback):
         """Detractors get a call back (an activity for the manager, with a deadline)."""

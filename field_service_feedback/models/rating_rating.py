@@ -18,6 +18,9 @@ class RatingRating(models.Model):
     fs_submitted_at = fields.Datetime("First sent at", readonly=True)
     # A hash of a random key kept in the rater's browser: the same browser may edit a while.
     fs_rater_key = fields.Char(readonly=True, groups="base.group_system")
+    # Where the last submission came from (audit of replays and disputes about a rating).
+    fs_rater_ip = fields.Char("Sent from (IP)", readonly=True, groups="base.group_system")
+    fs_rater_user_agent = fields.Char("Sent with", readonly=True, groups="base.group_system")
     fs_followup_state = fields.Selection(
         [("none", "Not needed"), ("open", "To call back"), ("done", "Called back")],
         string="Follow-up",

@@ -11,3 +11,7 @@ from . import test_visit_feedback_page
 from . import test_message_photo
 from . import test_demo_history
 from . import test_visit_reschedule
+from . import test_visit_token_scope
+from . import test_visit_cheap_failures
+from . import test_visit_input
+from . import test_visit_link_lifetime

@@ -9,7 +9,8 @@ from odoo import Command, fields
 from odoo.addons.field_service_cx.tests.common import FieldServiceCase
 from odoo.tests import HttpCase
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# A form's CSRF token, or the page's own (a page without forms still has it in its script).
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"|csrf_token: "([^"]+)"')
 
 
 def every_day_calendar(env, name):
@@ -70,7 +71,8 @@ class VisitPageCase(HttpCase, FieldServiceCase):
     def csrf(self, visit=None):
         page = self.url_open(self.visit_url(visit))
         self.assertEqual(page.status_code, 200)
-        return CSRF.search(page.text).group(1)
+        match = CSRF.search(page.text)
+        return match.group(1) or match.group(2)
 
     def post(self, visit, suffix, data):
         visit.invalidate_recordset(["access_token", "fs_schedule_version"])  # set by requests

@@ -53,7 +53,7 @@ class TestVisitFeedbackPage(VisitPageCase):
         self.assertIn('class="o_fs_rating_form"', page)
         self.assertEqual(len(re.findall(r'name="stars"', page)), 5)
         self.assertEqual(len(re.findall(r'name="nps"', page)), 11)
-        self.assertIn('maxlength="2000"', page)
+        self.assertIn("Up to 2,000 characters.", page)
         self.assertIn("Question this", page)
         self.assertNotIn("Yes, I'll be there", page)
         self.assertNotIn("Would you share your experience publicly?", page)

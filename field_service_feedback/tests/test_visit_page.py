@@ -315,7 +315,7 @@ class TestVisitPage(VisitPageCase):
         self.visit.invalidate_recordset()
         self.assertEqual(self.visit.fs_access_notes, "Code 4321, dog is friendly")
         response = self.post(self.visit, "/notes", {"access_notes": "x" * 1001})
-        self.assertIn("under 1000 characters", response.text)
+        self.assertIn("at most 1000 characters", response.text)
 
     # ---- speed ----------------------------------------------------------------------------
 

@@ -80,6 +80,11 @@ def may_edit(submitted_at: datetime, now: datetime, edit_minutes: int) -> bool:
     return now - submitted_at <= timedelta(minutes=edit_minutes)
 
 
+def rating_open(done_at: datetime | None, now: datetime, window_days: float) -> bool:
+    """Ratings are taken for ``window_days`` after the visit was done."""
+    return bool(done_at) and now - done_at <= timedelta(days=window_days)
+
+
 def valid_rater_key(raw) -> str | None:
     """The browser's rater key when it has the shape we issue, else None (a new one is made)."""
     return raw if isinstance(raw, str) and RATER_KEY.fullmatch(raw) else None

@@ -7,6 +7,8 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+# The X-Robots-Tag of every answer a visit link gets: never indexed, never followed.
+NOINDEX = "noindex, nofollow"
 # The customer's steps, in order; each visit state maps to the step it is at.
 STEPS = ("booked", "confirmed", "en_route", "on_site", "done")
 STEP_OF_STATE = {
@@ -132,3 +134,20 @@ def eta_minutes(eta: datetime | None, now: datetime) -> int | None:
 def first_name(name: str | None) -> str:
     """The first word of a person's name: all the customer needs to greet the technician."""
     return (name or "").strip().split(" ")[0] if name and name.strip() else ""
+
+
+def link_expired(
+    state: str,
+    cancelled_at: datetime | None,
+    done_at: datetime | None,
+    now: datetime,
+    cancelled_days: float,
+    retention_days: float,
+) -> bool:
+    """Whether the visit's link has served its purpose: a cancelled visit's after
+    ``cancelled_days``, a done visit's after ``retention_days`` (its report's retention)."""
+    if state == "cancelled" and cancelled_at:
+        return now - cancelled_at > timedelta(days=cancelled_days)
+    if state == "done" and done_at:
+        return now - done_at > timedelta(days=retention_days)
+    return False
