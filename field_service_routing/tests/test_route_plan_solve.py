@@ -1,0 +1,149 @@
+import time
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..solver.isolated import margin_s
+from .common import RoutingCase
+
+PLAN_LOGGER = "odoo.addons.field_service_routing.models.fs_route_plan"
+
+
+@tagged("post_install", "-at_install")
+class TestRoutePlanSolve(RoutingCase):
+    """The solve runs in a child process: a crash, a hang or a dead worker fails one plan only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.visits = cls.env["project.task"]
+        for n, site in enumerate(cls.sites[:4]):
+            start = 8 + 2 * n
+            cls.visits |= cls.visit_at(site, start, start + 2)
+        cls.other_team = cls.env["project.project"].create(
+            {"name": "Second team (test)", "fs_is_field_service": True}
+        )
+        cls.other_visit = cls.create_visit(
+            name="Second team visit",
+            project_id=cls.other_team.id,
+            partner_id=cls.sites[4].id,
+            fs_window_start=cls.local(9),
+            fs_window_end=cls.local(12),
+        )
+
+    def new_plan(self, project=None, **values):
+        return self.env["fs.route.plan"].create(
+            {
+                "date": self.plan_day,
+                "project_id": (project or self.project).id,
+                "time_limit_s": 2,
+                **values,
+            }
+        )
+
+    def solve_with_drills(self, drills):
+        Plan = self.env["fs.route.plan"].with_context(fs_route_solve_drills=drills)
+        Plan._cron_solve_plans()
+        Plan._cron_solve_plans()
+
+    def run_cron_job(self, drills=None):
+        """One real run of the solve cron, as the cron runner does it (commits between calls)."""
+        cron = self.env.ref("field_service_routing.ir_cron_fs_route_solve")
+        if drills:
+            cron.code = f"model.with_context(fs_route_solve_drills={drills!r})._cron_solve_plans()"
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.cr)
+        try:
+            self.registry["ir.cron"]._process_job(
+                self.registry.db_name,
+                self.registry.cursor(),
+                {**cron.read(load=None)[0], "done": 0, "remaining": 0, "timed_out_counter": 0},
+            )
+        finally:
+            self.registry.leave_test_mode()
+        self.env.invalidate_all()
+
+    def test_a_crashing_solve_fails_the_plan_with_its_reason_and_keeps_the_stops(self):
+        plan = self.new_plan()
+        plan.action_plan()
+        self.run_solver_cron()
+        self.assertEqual(plan.state, "solved")
+        before = plan.stop_ids
+        for drill, reason in (
+            ("crash", "The solver stopped with an error: RuntimeError: drill: the solver crashed"),
+            ("die", "The solver stopped with an error: the solver process was killed by SIGKILL"),
+        ):
+            with self.subTest(drill=drill):
+                plan.action_plan()
+                with mute_logger(PLAN_LOGGER):
+                    self.solve_with_drills({plan.id: drill})
+                self.assertEqual(plan.state, "failed")
+                self.assertEqual(plan.error, reason)
+                self.assertEqual(plan.stop_ids, before, "the previous stops stay")
+                self.assertFalse(plan.solving_since)
+
+    def test_an_overrunning_solve_is_killed_at_its_budget_plus_margin(self):
+        plan = self.new_plan(time_limit_s=1)
+        plan.action_plan()
+        began = time.monotonic()
+        with mute_logger(PLAN_LOGGER):
+            self.solve_with_drills({plan.id: "hang"})
+        elapsed = time.monotonic() - began
+        kill_after = 1 + margin_s(1)
+        self.assertGreaterEqual(elapsed, kill_after)
+        self.assertLess(elapsed, kill_after + 3, "killed at the limit, not waited for")
+        self.assertEqual(plan.state, "failed")
+        self.assertIn("did not finish within 4 s and was stopped", plan.error)
+        self.assertFalse(plan.stop_ids)
+
+    def test_a_failing_team_does_not_stop_the_next_one_in_the_same_cron_run(self):
+        failing = self.new_plan()
+        failing.action_plan()
+        later = self.new_plan(self.other_team)
+        later.action_plan()
+        later.queued_at = failing.queued_at + timedelta(seconds=1)
+        with mute_logger(PLAN_LOGGER):
+            self.run_cron_job(drills={failing.id: "crash"})
+        self.assertEqual(failing.state, "failed")
+        self.assertIn("RuntimeError", failing.error)
+        self.assertEqual(later.state, "solved")
+        self.assertEqual(later.stop_ids.filtered("technician_id").task_id, self.other_visit)
+
+    def test_plans_are_claimed_oldest_queued_first(self):
+        older = self.new_plan(self.other_team)
+        newer = self.new_plan()
+        (newer | older).action_plan()
+        older.queued_at = newer.queued_at - timedelta(minutes=5)
+        self.env["fs.route.plan"]._cron_solve_plans()
+        self.assertEqual((older.state, newer.state), ("solving", "queued"))
+        self.assertEqual(older.solve_attempts, 1)
+
+    def test_a_plan_stuck_solving_is_queued_again_once_then_failed(self):
+        stuck = self.new_plan()
+        stuck.action_plan()
+        other = self.new_plan(self.other_team)
+        other.action_plan()
+        long_ago = fields.Datetime.now() - timedelta(hours=1)
+        # Its worker died mid-solve: the claim was committed, the solve never ended.
+        stuck.write({"state": "solving", "solving_since": long_ago, "solve_attempts": 1})
+        self.run_cron_job()
+        self.assertEqual(other.state, "solved", "the other team is not held up")
+        self.assertEqual(stuck.state, "solved", "queued again, claimed and solved")
+        self.assertEqual(stuck.solve_attempts, 2)
+
+        stuck.write({"state": "solving", "solving_since": long_ago, "solve_attempts": 2})
+        with mute_logger(PLAN_LOGGER):
+            self.run_cron_job()
+        self.assertEqual(stuck.state, "failed")
+        self.assertIn("interrupted 2 times", stuck.error)
+
+    def test_a_fresh_solving_plan_is_not_reclaimed(self):
+        plan = self.new_plan()
+        plan.action_plan()
+        plan.write(
+            {"state": "solving", "solving_since": fields.Datetime.now(), "solve_attempts": 1}
+        )
+        self.env["fs.route.plan"]._fs_reclaim_stuck()
+        self.assertEqual((plan.state, plan.solve_attempts), ("solving", 1))
