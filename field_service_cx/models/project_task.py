@@ -37,6 +37,15 @@ class ProjectTask(models.Model):
     """A field-service visit is a task of a field-service project."""
 
     _inherit = "project.task"
+    # Also for rows written around the ORM (SQL, imports); _check_fs_window explains it in the UI.
+    _sql_constraints = [
+        (
+            "fs_window_order",
+            "CHECK (fs_window_start IS NULL OR fs_window_end IS NULL"
+            " OR fs_window_end > fs_window_start)",
+            "A visit window must end after it starts.",
+        ),
+    ]
 
     fs_is_visit = fields.Boolean(
         "Is a visit", related="project_id.fs_is_field_service", store=True, index=True

@@ -2,7 +2,7 @@ import time
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from ..solver.isolated import margin_s
@@ -147,3 +147,49 @@ class TestRoutePlanSolve(RoutingCase):
         )
         self.env["fs.route.plan"]._fs_reclaim_stuck()
         self.assertEqual((plan.state, plan.solve_attempts), ("solving", 1))
+
+    def test_a_visit_whose_window_got_inverted_is_left_out_and_the_rest_planned(self):
+        broken, missing_end = self.visits[:2]
+        # As if written before the database check existed (or around it).
+        self.cr.execute(
+            "ALTER TABLE project_task DROP CONSTRAINT IF EXISTS project_task_fs_window_order"
+        )
+        self.cr.execute(
+            """UPDATE project_task SET fs_window_end = fs_window_start - interval '1 hour'
+               WHERE id = %s""",
+            [broken.id],
+        )
+        self.cr.execute(
+            "UPDATE project_task SET fs_window_end = NULL WHERE id = %s", [missing_end.id]
+        )
+        self.env.invalidate_all()
+        plan = self.new_plan()
+        plan.action_plan()
+        self.run_solver_cron()
+        self.assertEqual(plan.state, "solved")
+        left_out = plan.stop_ids.filtered("reason")
+        self.assertEqual(left_out.task_id, broken | missing_end)
+        self.assertEqual(set(left_out.mapped("reason")), {"invalid_window"})
+        self.assertEqual(plan.stop_ids.filtered("technician_id").task_id, self.visits[2:])
+
+
+@tagged("post_install", "-at_install")
+class TestRoutePlanFailedTour(HttpCase, RoutingCase):
+    def test_dispatcher_reads_the_failure_and_plans_again(self):
+        self.visit_at(self.sites[0], 9, 12)
+        plan = self.env["fs.route.plan"].create(
+            {"date": self.plan_day, "project_id": self.project.id, "time_limit_s": 2}
+        )
+        plan.action_plan()
+        Plan = self.env["fs.route.plan"].with_context(fs_route_solve_drills={plan.id: "crash"})
+        with mute_logger(PLAN_LOGGER):
+            Plan._cron_solve_plans()
+            Plan._cron_solve_plans()
+        self.assertEqual(plan.state, "failed")
+        self.start_tour(
+            "/odoo/action-field_service_routing.action_fs_route_plans",
+            "fs_route_plan_failed_replan",
+            login="fs_dina_dispatch",
+        )
+        self.assertEqual(plan.state, "queued")
+        self.assertFalse(plan.error)
