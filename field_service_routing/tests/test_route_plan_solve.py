@@ -1,14 +1,36 @@
+import json
+import threading
 import time
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from ..models import fs_travel_matrix
 from ..solver.isolated import margin_s
+from ..solver.model import MAX_VALUE
 from .common import RoutingCase
 
 PLAN_LOGGER = "odoo.addons.field_service_routing.models.fs_route_plan"
+
+
+class _OsrmPastInt64(BaseHTTPRequestHandler):
+    """A local stand-in for OSRM whose table holds a duration past int64 (a broken server)."""
+
+    def do_GET(self):
+        count = self.path.split("/driving/")[1].split("?")[0].count(";") + 1
+        table = [[0.0 if i == j else 600.0 for j in range(count)] for i in range(count)]
+        table[0][-1] = 1e20
+        body = json.dumps({"code": "Ok", "durations": table, "distances": table}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        """Silent: the stub's requests are not worth a line in the test log."""
 
 
 @tagged("post_install", "-at_install")
@@ -110,6 +132,27 @@ class TestRoutePlanSolve(RoutingCase):
         self.assertIn("RuntimeError", failing.error)
         self.assertEqual(later.state, "solved")
         self.assertEqual(later.stop_ids.filtered("technician_id").task_id, self.other_visit)
+
+    def test_travel_times_past_int64_fail_the_plan_with_the_reason(self):
+        fs_travel_matrix._cache.clear()
+        server = HTTPServer(("127.0.0.1", 0), _OsrmPastInt64)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        plan = self.new_plan()
+        plan.action_plan()
+        try:
+            self.company.fs_osrm_url = f"http://127.0.0.1:{server.server_port}"
+            with mute_logger(PLAN_LOGGER):
+                self.run_solver_cron()
+        finally:
+            server.shutdown()
+            server.server_close()
+            fs_travel_matrix._cache.clear()
+        self.assertEqual(plan.state, "failed")
+        self.assertRegex(
+            plan.error,
+            rf"This day cannot be planned: duration_matrix\[0\]\[\d+\] must be <= {MAX_VALUE}",
+        )
 
     def test_plans_are_claimed_oldest_queued_first(self):
         older = self.new_plan(self.other_team)
