@@ -14,15 +14,20 @@ from ..solver.model import MAX_VALUE
 from .common import RoutingCase
 
 PLAN_LOGGER = "odoo.addons.field_service_routing.models.fs_route_plan"
+REPLAN_LOGGER = "odoo.addons.field_service_routing.models.project_task"
 
 
 class _OsrmPastInt64(BaseHTTPRequestHandler):
-    """A local stand-in for OSRM whose table holds a duration past int64 (a broken server)."""
+    """A local stand-in for OSRM whose table holds a duration past int64 (a broken server), or
+    only when ``broken_point`` ("lon,lat") is asked for."""
+
+    broken_point = None
 
     def do_GET(self):
         count = self.path.split("/driving/")[1].split("?")[0].count(";") + 1
         table = [[0.0 if i == j else 600.0 for j in range(count)] for i in range(count)]
-        table[0][-1] = 1e20
+        if self.broken_point is None or self.broken_point in self.path:
+            table[0][-1] = 1e20
         body = json.dumps({"code": "Ok", "durations": table, "distances": table}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -133,26 +138,52 @@ class TestRoutePlanSolve(RoutingCase):
         self.assertEqual(later.state, "solved")
         self.assertEqual(later.stop_ids.filtered("technician_id").task_id, self.other_visit)
 
-    def test_travel_times_past_int64_fail_the_plan_with_the_reason(self):
+    def broken_osrm(self, handler=_OsrmPastInt64):
+        """Point the company at a local OSRM stub for the rest of the test."""
         fs_travel_matrix._cache.clear()
-        server = HTTPServer(("127.0.0.1", 0), _OsrmPastInt64)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
+        server = HTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        self.addCleanup(fs_travel_matrix._cache.clear)
+        self.company.fs_osrm_url = f"http://127.0.0.1:{server.server_port}"
+
+    def test_travel_times_past_int64_fail_the_plan_with_the_reason(self):
+        self.broken_osrm()
         plan = self.new_plan()
         plan.action_plan()
-        try:
-            self.company.fs_osrm_url = f"http://127.0.0.1:{server.server_port}"
-            with mute_logger(PLAN_LOGGER):
-                self.run_solver_cron()
-        finally:
-            server.shutdown()
-            server.server_close()
-            fs_travel_matrix._cache.clear()
+        with mute_logger(PLAN_LOGGER):
+            self.run_solver_cron()
         self.assertEqual(plan.state, "failed")
         self.assertRegex(
             plan.error,
             rf"This day cannot be planned: duration_matrix\[0\]\[\d+\] must be <= {MAX_VALUE}",
         )
+
+    def test_one_technician_day_failing_to_re_time_does_not_stop_the_others(self):
+        broken_site = self.env["res.partner"].create(
+            {
+                "name": "Site with a broken road",
+                "tz": "Europe/Paris",
+                "partner_latitude": 48.9,
+                "partner_longitude": 2.4,
+            }
+        )
+
+        class OsrmBrokenForOneSite(_OsrmPastInt64):
+            broken_point = "2.400000,48.900000"
+
+        self.broken_osrm(OsrmBrokenForOneSite)
+        annas = self.visit_at(broken_site, 9, 11) | self.visit_at(self.sites[0], 13, 15)
+        bobs = self.visit_at(self.sites[1], 9, 11) | self.visit_at(self.sites[2], 13, 15)
+        annas.fs_technician_id = self.anna
+        bobs.fs_technician_id = self.bob
+        (annas | bobs).write({"fs_replan_pending": True, "fs_eta": False})
+        with mute_logger(REPLAN_LOGGER):
+            self.env["project.task"]._cron_fs_replan_days()
+        self.assertTrue(all(bobs.mapped("fs_eta")), "Bob's day is re-timed")
+        self.assertFalse(any(annas.mapped("fs_eta")), "Anna's day keeps what it had")
+        self.assertFalse(any((annas | bobs).mapped("fs_replan_pending")))
 
     def test_plans_are_claimed_oldest_queued_first(self):
         older = self.new_plan(self.other_team)
