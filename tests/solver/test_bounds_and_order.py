@@ -68,6 +68,21 @@ def test_cli_reports_an_overflowing_matrix_without_a_traceback(tmp_path):
     assert f"must be <= {MAX_VALUE}" in done.stderr
 
 
+@pytest.mark.parametrize(("x", "message"), [("1e999", "non-finite"), ("1e300", "must be <=")])
+def test_cli_reports_solomon_numbers_out_of_range_without_a_traceback(tmp_path, x, message):
+    path = tmp_path / "far.txt"
+    path.write_text(
+        "FAR\n\nVEHICLE\nNUMBER     CAPACITY\n  2         200\n\nCUSTOMER\n"
+        "CUST NO.  XCOORD.   YCOORD.    DEMAND   READY TIME  DUE DATE   SERVICE   TIME\n\n"
+        "    0      40         50          0          0       1236          0\n"
+        f"    1      {x}      68         10        912        967         90\n"
+    )
+    done = cli("solve", str(path), "--time-limit", "1")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: ") and message in done.stderr
+
+
 def sites_problem(order_seed):
     """The same day built from sites in another order; locations numbered as they come, as the
     Odoo builder does (technicians' depots first, then visits)."""
