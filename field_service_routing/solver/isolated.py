@@ -11,6 +11,7 @@ JSON on stdin and reads the Plan as JSON on stdout. The child is killed at the t
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import subprocess
@@ -80,10 +81,11 @@ def solve_isolated(
         "time_limit_s": time_limit_s,
         "deterministic": deterministic,
         "drill": drill,
+        "kill_after_s": time_limit_s + margin_s(time_limit_s),
     }
     env = {key: os.environ[key] for key in _PASSED_ENV if key in os.environ}
     env["PYTHONHASHSEED"] = "0"
-    kill_after = time_limit_s + margin_s(time_limit_s)
+    kill_after = request["kill_after_s"]
     try:
         done = subprocess.run(
             [sys.executable, "-m", "solver.isolated"],
@@ -265,6 +267,9 @@ def main() -> int:
     """Read one request on stdin, answer one JSON line on stdout; the exit status says how."""
     try:
         request = json.loads(sys.stdin.read())
+        # The child ends itself a second after the caller would kill it, even if the caller died
+        # first: SIGALRM's default action ends the process wherever OR-Tools holds the GIL.
+        signal.alarm(math.ceil(request["kill_after_s"]) + 1)
         _run_drill(request.get("drill"))
         problem = problem_from_json(request["problem"])
         plan = solve(

@@ -1,5 +1,9 @@
 """The solve in a child process: same plan as in-process, hard kill, every failure told."""
 
+import json
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -7,6 +11,7 @@ from solver_helpers import HOUR, day, problem, tech, visit
 
 from solver import Break, TimeWindow, solve
 from solver.isolated import (
+    ADDON_DIR,
     CRASHED,
     INVALID,
     TIMEOUT,
@@ -78,3 +83,26 @@ def test_bad_input_reaching_the_child_is_reported_as_invalid():
         solve_isolated(day_problem(), time_limit_s=-1)
     assert failed.value.kind == INVALID
     assert "time_limit_s must be a positive finite number" in failed.value.detail
+
+
+def test_a_child_outliving_its_caller_ends_itself_after_the_kill_time():
+    """As if the caller had died: nobody kills the hanging child, its own alarm does."""
+    request = {
+        "problem": problem_to_json(day_problem()),
+        "time_limit_s": 1,
+        "deterministic": True,
+        "drill": "hang",
+        "kill_after_s": 1.5,
+    }
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "solver.isolated"],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        cwd=ADDON_DIR,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == -signal.SIGALRM
+    assert time.monotonic() - began < 5
