@@ -4,8 +4,10 @@ import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from odoo import fields
-from odoo.tests import HttpCase, tagged
+from odoo import SUPERUSER_ID, api, fields
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, HttpCase, tagged
+from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from ..models import fs_travel_matrix
@@ -267,3 +269,64 @@ class TestRoutePlanFailedTour(HttpCase, RoutingCase):
         )
         self.assertEqual(plan.state, "queued")
         self.assertFalse(plan.error)
+
+
+@tagged("post_install", "-at_install")
+class TestRoutePlanClaimRace(BaseCase):
+    """Two cron workers on two real connections: a plan another worker is solving (its row
+    locked) is never reclaimed, however old its claim looks, and the other team goes on."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry = Registry(get_db_name())
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            teams = env["project.project"].create(
+                [{"name": f"Race team {n} (test)", "fs_is_field_service": True} for n in (1, 2)]
+            )
+            day = fields.Date.today() + timedelta(days=30)
+            busy, queued = env["fs.route.plan"].create(
+                [{"date": day, "project_id": team.id, "time_limit_s": 1} for team in teams]
+            )
+            busy.write(
+                {
+                    "state": "solving",
+                    "solving_since": fields.Datetime.now() - timedelta(hours=2),
+                    "solve_attempts": 1,
+                }
+            )
+            queued.write({"state": "queued", "queued_at": fields.Datetime.now()})
+            self.ids = {"teams": teams.ids, "busy": busy.id, "queued": queued.id}
+        self.addCleanup(self._drop_world)
+
+    def _drop_world(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["fs.route.plan"].browse([self.ids["busy"], self.ids["queued"]]).unlink()
+            env["project.project"].browse(self.ids["teams"]).unlink()
+
+    def _cursor(self):
+        cr = self.registry.cursor()
+        # The test runner holds the registry lock: give the cursor its transaction directly.
+        cr.transaction = api.Transaction(self.registry)
+        return cr
+
+    def test_a_plan_being_solved_elsewhere_is_skipped_not_reclaimed(self):
+        with self._cursor() as solving_worker, self._cursor() as other_worker:
+            # The first worker is inside its solve: it holds the plan's row lock.
+            solving_worker.execute(
+                "SELECT id FROM fs_route_plan WHERE id = %s FOR UPDATE", [self.ids["busy"]]
+            )
+            # Waiting for the busy plan's lock would be the bug: fail fast instead of hanging.
+            other_worker.execute("SET LOCAL lock_timeout = '3s'")
+            Plan = api.Environment(other_worker, SUPERUSER_ID, {})["fs.route.plan"]
+            Plan._cron_solve_plans()
+            Plan._cron_solve_plans()
+            other_worker.commit()
+            solving_worker.rollback()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            busy = env["fs.route.plan"].browse(self.ids["busy"])
+            queued = env["fs.route.plan"].browse(self.ids["queued"])
+            self.assertEqual((busy.state, busy.solve_attempts), ("solving", 1))
+            self.assertEqual(queued.state, "solved")
