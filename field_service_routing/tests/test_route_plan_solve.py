@@ -11,7 +11,7 @@ from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
 
 from ..models import fs_travel_matrix
-from ..solver.isolated import margin_s
+from ..solver.isolated import margin_s, solve_isolated
 from ..solver.model import MAX_VALUE
 from .common import RoutingCase
 
@@ -186,6 +186,45 @@ class TestRoutePlanSolve(RoutingCase):
         self.assertTrue(all(bobs.mapped("fs_eta")), "Bob's day is re-timed")
         self.assertFalse(any(annas.mapped("fs_eta")), "Anna's day keeps what it had")
         self.assertFalse(any((annas | bobs).mapped("fs_replan_pending")))
+
+    def test_the_same_visits_in_another_order_give_the_same_plan(self):
+        # Sites around the depot at equal distances, same windows: a plan full of ties.
+        offsets = [(0.02, 0), (-0.02, 0), (0, 0.03), (0, -0.03), (0.014, 0.021), (-0.014, -0.021)]
+        sites = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Around the depot {n}",
+                    "tz": "Europe/Paris",
+                    "partner_latitude": 48.8566 + d_lat,
+                    "partner_longitude": 2.3522 + d_lon,
+                }
+                for n, (d_lat, d_lon) in enumerate(offsets)
+            ]
+        )
+        visits = self.env["project.task"]
+        for site in sites:
+            visits |= self.visit_at(site, 8, 17)
+        technicians = self.anna | self.bob
+        plans = set()
+        for visit_order, technician_order in (
+            (visits, technicians),
+            (visits.sorted("id", reverse=True), technicians.sorted("id", reverse=True)),
+            (visits.sorted(lambda v: v.fs_site_id.partner_longitude), technicians),
+        ):
+            built = self.env["fs.route.problem"]._fs_build(
+                self.plan_day, self.company, visit_order, technician_order
+            )
+            answer = solve_isolated(built.problem, time_limit_s=5, deterministic=True)
+            plans.add(
+                frozenset(
+                    (
+                        built.employee_ids[route.technician_id],
+                        tuple((built.task_ids[s.visit_id], s.start) for s in route.stops),
+                    )
+                    for route in answer.routes
+                )
+            )
+        self.assertEqual(len(plans), 1, "each order gave its own plan")
 
     def test_plans_are_claimed_oldest_queued_first(self):
         older = self.new_plan(self.other_team)
