@@ -352,6 +352,13 @@ class ProjectTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # The database refuses an inverted window at the INSERT, before _check_fs_window runs:
+        # give its readable message first.
+        for vals in vals_list:
+            start = fields.Datetime.to_datetime(vals.get("fs_window_start"))
+            end = fields.Datetime.to_datetime(vals.get("fs_window_end"))
+            if start and end and end <= start:
+                raise ValidationError(windows.window_problem(start, end, 0))
         tasks = super().create(vals_list)
         tasks.filtered(lambda t: t.fs_job_type_id)._fs_apply_job_type(only_empty=True)
         tasks._fs_sync_assignees()
