@@ -14,5 +14,10 @@
         "views/fs_route_plan_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "field_service_routing/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

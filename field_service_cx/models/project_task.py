@@ -41,6 +41,15 @@ class ProjectTask(models.Model):
     """A field-service visit is a task of a field-service project."""
 
     _inherit = "project.task"
+    # Also for rows written around the ORM (SQL, imports); _check_fs_window explains it in the UI.
+    _sql_constraints = [
+        (
+            "fs_window_order",
+            "CHECK (fs_window_start IS NULL OR fs_window_end IS NULL"
+            " OR fs_window_end > fs_window_start)",
+            "A visit window must end after it starts.",
+        ),
+    ]
 
     fs_is_visit = fields.Boolean(
         "Is a visit", related="project_id.fs_is_field_service", store=True, index=True
@@ -365,6 +374,13 @@ class ProjectTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # The database refuses an inverted window at the INSERT, before _check_fs_window runs:
+        # give its readable message first.
+        for vals in vals_list:
+            start = fields.Datetime.to_datetime(vals.get("fs_window_start"))
+            end = fields.Datetime.to_datetime(vals.get("fs_window_end"))
+            if start and end and end <= start:
+                raise ValidationError(windows.window_problem(start, end, 0))
         tasks = super().create(vals_list)
         tasks.filtered(lambda t: t.fs_job_type_id)._fs_apply_job_type(only_empty=True)
         tasks._fs_sync_assignees()

@@ -10,6 +10,19 @@ class RatingRating(models.Model):
     """Core's rating, with the NPS question and the follow-up it may call for."""
 
     _inherit = "rating.rating"
+    # Core checks 0 <= rating <= 5; a visit's stars are whole (0: not rated yet).
+    _sql_constraints = [
+        (
+            "fs_nps_range",
+            "CHECK (fs_nps = -1 OR fs_nps BETWEEN 0 AND 10)",
+            "The recommendation score must be between 0 and 10.",
+        ),
+        (
+            "fs_visit_whole_stars",
+            "CHECK (res_model IS DISTINCT FROM 'project.task' OR rating = trunc(rating))",
+            "A visit is rated with whole stars.",
+        ),
+    ]
 
     fs_nps = fields.Integer("Recommend (0–10)", default=-1, aggregator="avg")
     fs_nps_category = fields.Selection(

@@ -4,6 +4,7 @@ from . import test_visit_page
 from . import test_visit_report
 from . import test_visit_tours
 from . import test_rating_nps
+from . import test_rating_constraints
 from . import test_disputes_repeats
 from . import test_kpi
 from . import test_service_report

@@ -1,16 +1,26 @@
 import logging
 import time as timer
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.addons.field_service_cx.tools import windows
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
-from ..solver import solve
+from ..solver.isolated import (
+    CRASHED,
+    MARGIN_SHARE,
+    START_ALLOWANCE_S,
+    TIMEOUT,
+    SolveFailed,
+    margin_s,
+    solve_isolated,
+)
 from ..tools.route_svg import MapRoute, routes_svg
-from .fs_route_problem import NO_TECHNICIAN_LOCATION, NOT_GEOLOCATED
+from .fs_route_problem import INVALID_WINDOW, NO_TECHNICIAN_LOCATION, NOT_GEOLOCATED
 
 _logger = logging.getLogger(__name__)
 
@@ -20,9 +30,16 @@ REASONS = [
     ("capacity", "No room in the day"),
     (NOT_GEOLOCATED, "Site not geolocated"),
     (NO_TECHNICIAN_LOCATION, "Technician has no start address"),
+    (INVALID_WINDOW, "Window missing or ends before it starts"),
 ]
 # Visits a day plan takes in: not started ones move; started ones are pinned where they are.
 PLANNABLE_STATES = (vs.TO_SCHEDULE, vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.ON_SITE)
+# A plan still "solving" this long after its claim, beyond the child's kill time, has no live solve
+# (a live one holds its row lock and ends solved or failed by then): its worker died. The grace
+# covers building the problem (travel matrix) and storing the stops.
+STUCK_GRACE_S = 120
+# Claims of a plan whose worker died before it is failed rather than queued again.
+MAX_SOLVE_ATTEMPTS = 2
 
 
 class FsRoutePlan(models.Model):
@@ -69,6 +86,10 @@ class FsRoutePlan(models.Model):
     travel_km = fields.Float("Travel (km)", compute="_compute_totals", store=True)
     technician_count = fields.Integer("Technicians", compute="_compute_totals", store=True)
     queued_at = fields.Datetime(readonly=True)
+    solving_since = fields.Datetime(readonly=True)
+    solve_attempts = fields.Integer(
+        readonly=True, help="Times the background solve took this plan since it was queued."
+    )
     solved_at = fields.Datetime(readonly=True)
     applied_at = fields.Datetime(readonly=True)
     solve_seconds = fields.Float("Solve time (s)", readonly=True, digits=(16, 2))
@@ -133,7 +154,15 @@ class FsRoutePlan(models.Model):
         for plan in self:
             if plan.state in ("queued", "solving"):
                 raise UserError(self.env._("%s is already being planned.") % plan.name)
-        self.write({"state": "queued", "queued_at": fields.Datetime.now(), "error": False})
+        self.write(
+            {
+                "state": "queued",
+                "queued_at": fields.Datetime.now(),
+                "error": False,
+                "solving_since": False,
+                "solve_attempts": 0,
+            }
+        )
         self.env.ref("field_service_routing.ir_cron_fs_route_solve")._trigger()
         if self.search_count([("state", "in", ("queued", "solving"))]) > 1:
             self.env.ref("field_service_routing.ir_cron_fs_route_solve_2")._trigger()
@@ -209,51 +238,121 @@ class FsRoutePlan(models.Model):
 
     @api.model
     def _cron_solve_plans(self):
-        """One plan per call: a queued plan is marked solving (committed by the cron runner,
-        so the dispatcher sees it), then solved on the next call. Plans are claimed with
-        SKIP LOCKED, so several cron workers can solve different teams in parallel."""
-        plan = self._fs_claim("solving") or self._fs_claim("queued")
+        """One step per call: the oldest queued plan is marked solving (committed by the cron
+        runner, so the dispatcher sees it), then solved on the next call. Plans are claimed with
+        SKIP LOCKED, so several cron workers solve different teams in parallel; a solve runs in a
+        child process killed at its budget, any failure marks its plan failed, and a plan whose
+        worker died is reclaimed: no plan holds up the others."""
+        self._fs_reclaim_stuck()
+        plan = self._fs_claim("solving", "solving_since") or self._fs_claim("queued", "queued_at")
         if plan and plan.state == "queued":
-            plan.state = "solving"
+            plan.write(
+                {
+                    "state": "solving",
+                    "solving_since": fields.Datetime.now(),
+                    "solve_attempts": plan.solve_attempts + 1,
+                }
+            )
         elif plan:
             plan._fs_solve()
         remaining = self.search_count([("state", "in", ("queued", "solving"))])
         self.env["ir.cron"]._notify_progress(done=1 if plan else 0, remaining=remaining)
 
-    def _fs_claim(self, state):
+    def _fs_claim(self, state, oldest_first_by):
+        self.flush_model(["state", oldest_first_by])
         self.env.cr.execute(
-            """SELECT id FROM fs_route_plan WHERE state = %s
-               ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""",
-            (state,),
+            SQL(
+                """SELECT id FROM fs_route_plan WHERE state = %s
+                   ORDER BY %s, id LIMIT 1 FOR UPDATE SKIP LOCKED""",
+                state,
+                SQL.identifier(oldest_first_by),
+            )
         )
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
 
+    @api.model
+    def _fs_reclaim_stuck(self):
+        """Plans left "solving" past their kill time plus a grace by a worker that died go back to
+        the queue (behind the others) once; after that they fail with the reason."""
+        self.flush_model(["state", "solving_since", "time_limit_s"])
+        self.env.cr.execute(
+            """SELECT id FROM fs_route_plan
+               WHERE state = 'solving' AND (solving_since IS NULL OR solving_since
+                     < %s - make_interval(secs => time_limit_s * %s + %s))
+               FOR UPDATE SKIP LOCKED""",
+            (fields.Datetime.now(), 1 + MARGIN_SHARE, START_ALLOWANCE_S + STUCK_GRACE_S),
+        )
+        stuck = self.browse(row[0] for row in self.env.cr.fetchall())
+        again = stuck.filtered(lambda plan: plan.solve_attempts < MAX_SOLVE_ATTEMPTS)
+        again.write({"state": "queued", "queued_at": fields.Datetime.now(), "solving_since": False})
+        for plan in stuck - again:
+            _logger.warning("Day plan %s: its solve was interrupted, marked failed", plan.name)
+            plan.write(
+                {
+                    "state": "failed",
+                    "solving_since": False,
+                    "error": self.env._(
+                        "The solve was interrupted %(count)s times without an answer (the server "
+                        "stopped or ran out of memory). Plan again, perhaps with a shorter time "
+                        "limit or fewer visits.",
+                        count=plan.solve_attempts,
+                    ),
+                }
+            )
+
     def _fs_solve(self):
-        """Build, solve within the time limit, and store stops; a failure keeps older stops."""
+        """Build, solve in a child process within the time limit, and store the stops; any
+        failure marks the plan failed with its reason and keeps the older stops."""
         self.ensure_one()
         began = timer.monotonic()
         try:
-            built = self.env["fs.route.problem"]._fs_build(
-                self.date, self.company_id, self._fs_visits(), self._fs_technicians()
+            with self.env.cr.savepoint():
+                built = self.env["fs.route.problem"]._fs_build(
+                    self.date, self.company_id, self._fs_visits(), self._fs_technicians()
+                )
+                answer = solve_isolated(
+                    built.problem,
+                    time_limit_s=self.time_limit_s,
+                    deterministic=self.deterministic,
+                    # Tests only: make the child hang, crash or die, to prove the failure paths.
+                    drill=(self.env.context.get("fs_route_solve_drills") or {}).get(self.id),
+                )
+                self.stop_ids.unlink()
+                self.env["fs.route.stop"].create(self._fs_prepare_stop_values(built, answer))
+                self.write(
+                    {
+                        "state": "solved",
+                        "solving_since": False,
+                        "solved_at": fields.Datetime.now(),
+                        "solve_seconds": timer.monotonic() - began,
+                        "travel_note": built.travel_note,
+                    }
+                )
+        except psycopg2.OperationalError:
+            raise  # the database itself failed: the cron retries, the plan is reclaimed
+        except Exception as error:  # one failed plan must not stop the others
+            self._fs_fail(error)
+
+    def _fs_fail(self, error):
+        if isinstance(error, SolveFailed) and error.kind == TIMEOUT:
+            reason = self.env._(
+                "The solver did not finish within %(seconds)s s and was stopped. Plan again, "
+                "perhaps with fewer visits or a longer time limit.",
+                seconds=round(self.time_limit_s + margin_s(self.time_limit_s)),
             )
-            answer = solve(
-                built.problem, time_limit_s=self.time_limit_s, deterministic=self.deterministic
+        elif isinstance(error, SolveFailed) and error.kind == CRASHED:
+            reason = self.env._("The solver stopped with an error: %(error)s", error=error.detail)
+        elif isinstance(error, SolveFailed | ValueError | UserError):
+            detail = error.detail if isinstance(error, SolveFailed) else str(error)
+            reason = self.env._("This day cannot be planned: %(error)s", error=detail)
+        else:
+            _logger.exception("Day plan %s: unexpected error while planning", self.name)
+            reason = self.env._(
+                "Planning failed unexpectedly: %(error)s", error=f"{type(error).__name__}: {error}"
             )
-        except ValueError as error:
-            _logger.info("Day plan %s could not be solved: %s", self.name, error)
-            self.write({"state": "failed", "error": str(error)})
-            return
-        self.stop_ids.unlink()
-        self.env["fs.route.stop"].create(self._fs_prepare_stop_values(built, answer))
-        self.write(
-            {
-                "state": "solved",
-                "solved_at": fields.Datetime.now(),
-                "solve_seconds": timer.monotonic() - began,
-                "travel_note": built.travel_note,
-            }
-        )
+        _logger.warning("Day plan %s could not be solved: %s", self.name, reason)
+        self.write({"state": "failed", "error": reason, "solving_since": False})
 
     def _fs_visits(self):
         self.ensure_one()

@@ -11,6 +11,7 @@ from ..solver import Break, Problem, Technician, TimeWindow, Visit
 
 NOT_GEOLOCATED = "not_geolocated"
 NO_TECHNICIAN_LOCATION = "no_technician_location"
+INVALID_WINDOW = "invalid_window"
 # Flexibility given to a lunch taken from the calendar's gap (e.g. 12:00–13:00 → 11:30–13:30).
 BREAK_SLACK = timedelta(minutes=30)
 PRIORITY_CONFIRMED = 50
@@ -100,6 +101,13 @@ class FsRouteProblem(models.AbstractModel):
         working = {key: held[employee_id] for key, employee_id in built.employee_ids.items()}
         solver_visits = []
         for visit in visits:
+            start, end = visit.fs_window_start, visit.fs_window_end
+            if not (start and end and end > start):
+                # Written around the constraints (SQL, an import before them): leave it out alone.
+                built.unassigned.append(
+                    (visit, INVALID_WINDOW, f"{start or '?'} → {end or '?'} UTC")
+                )
+                continue
             if not visit.fs_site_geolocated:
                 built.unassigned.append((visit, NOT_GEOLOCATED, visit.fs_site_id.display_name))
                 continue

@@ -3,8 +3,8 @@ from dataclasses import replace
 from odoo import fields, models
 from odoo.addons.field_service_cx.tools import visit_states as vs
 
-from ..solver import solve
 from ..solver.eta import Leg, project_arrivals
+from ..solver.isolated import solve_isolated
 
 REPLAN_TIME_LIMIT_S = 1.0
 
@@ -33,7 +33,7 @@ class FsRouteReplan(models.AbstractModel):
             built.problem,
             visits=tuple(v for v in built.problem.visits if v.id not in under_way),
         )
-        answer = solve(movable, time_limit_s=REPLAN_TIME_LIMIT_S, deterministic=True)
+        answer = solve_isolated(movable, time_limit_s=REPLAN_TIME_LIMIT_S, deterministic=True)
         ordered = under_way + [stop.visit_id for route in answer.routes for stop in route.stops]
         late = sorted(
             (left.visit_id for left in answer.unassigned if left.visit_id in built.task_ids),

@@ -1,5 +1,14 @@
+import logging
+
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.addons.field_service_cx.tools import visit_states as vs
+from odoo.exceptions import UserError
+
+from ..solver.isolated import SolveFailed
+
+_logger = logging.getLogger(__name__)
 
 # Moves after which the rest of the technician's day is re-timed.
 REPLAN_AFTER = (vs.EN_ROUTE, vs.ON_SITE, vs.DONE, vs.NOT_HOME, vs.CANCELLED)
@@ -48,7 +57,20 @@ class ProjectTask(models.Model):
             key=lambda pair: (pair[1], pair[0].id),
         )
         for employee, day in days[:limit]:
-            self.env["fs.route.plan"]._fs_replan_technician_day(employee, day, now=now)
+            try:
+                with self.env.cr.savepoint():
+                    self.env["fs.route.plan"]._fs_replan_technician_day(employee, day, now=now)
+            except psycopg2.OperationalError:
+                raise  # the database itself failed: the cron retries
+            except Exception as error:  # one technician's day must not stop the others
+                expected = isinstance(error, SolveFailed | ValueError | UserError)
+                _logger.warning(
+                    "Re-timing %s's day %s failed, its ETAs stay: %s",
+                    employee.name,
+                    day,
+                    error,
+                    exc_info=not expected,
+                )
         done = set(days[:limit])
         pending.filtered(lambda t: (t.fs_technician_id, t.fs_visit_date) in done).write(
             {"fs_replan_pending": False}

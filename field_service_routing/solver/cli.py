@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = solve(
             instance.problem, time_limit_s=args.time_limit, deterministic=args.deterministic
         )
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, ArithmeticError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return EXIT_BAD_INPUT
     json.dump(plan_to_vroom(instance, plan), sys.stdout)

@@ -19,16 +19,30 @@ REASONS = (NO_QUALIFIED_TECHNICIAN, WINDOW_UNREACHABLE, CAPACITY)
 OBJECTIVES = ("duration", "distance")
 
 MAX_PRIORITY = 100
+# A pinned visit is worth this many ordinary visits of the same priority (its drop penalty weight).
+PINNED_WEIGHT = 100
+MAX_DROP_WEIGHT = (MAX_PRIORITY + 1) * PINNED_WEIGHT
+
+# Every number given to the solver lies within [-MAX_VALUE, MAX_VALUE] (about 31,700 years in
+# seconds, a billion km in metres), and the objective OR-Tools sums from them stays below
+# INT64_SAFE, a quarter of int64, leaving room for its own additions during the search.
+MAX_VALUE = 10**12
+INT64_SAFE = (2**63 - 1) // 4
 
 
 def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
-    """Return ``value`` if it is a true ``int`` (not bool, not float, not NaN), else raise."""
+    """Return ``value`` if it is a true ``int`` (not bool, not float, not NaN) within
+    ``[minimum, MAX_VALUE]`` (``minimum`` defaults to ``-MAX_VALUE``), else raise."""
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, float) and math.isnan(value):
             raise ValueError(f"{name} must be an integer, got NaN")
         raise ValueError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if minimum is not None and value < minimum:
+    if minimum is None:
+        minimum = -MAX_VALUE
+    if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if value > MAX_VALUE:
+        raise ValueError(f"{name} must be <= {MAX_VALUE}, got {value}")
     return value
 
 
@@ -178,9 +192,37 @@ def _check_matrix(matrix: object, name: str, size: int | None = None) -> int:
             raise ValueError(f"{name} is not square: row {i} has {len(row)} entries, expected {n}")
         for j, value in enumerate(row):
             # Fast path for the common case; check_int gives the precise message.
-            if type(value) is not int or value < 0:
+            if type(value) is not int or value < 0 or value > MAX_VALUE:
                 check_int(value, f"{name}[{i}][{j}]", minimum=0)
     return n
+
+
+def drop_penalty_unit(problem: Problem) -> int:
+    """A penalty that beats any saving from dropping a visit (2 x the largest arc cost + 1)."""
+    matrix = problem.distance_matrix if problem.objective == "distance" else problem.duration_matrix
+    largest = max((max(row, default=0) for row in matrix), default=0)
+    longest_service = max((v.service_s for v in problem.visits), default=0)
+    if problem.objective == "duration":
+        largest += longest_service
+    return 2 * max(1, largest) + 1
+
+
+def _check_int64_sums(problem: Problem) -> None:
+    """Refuse a problem whose worst-case objective would overflow OR-Tools' int64.
+
+    Each value is bounded already, so a time, a transit (travel + service) or a load stays far
+    below int64 (a load sums at most one demand per visit: millions of visits before it could
+    overflow). What remains is the objective: every dropped visit costs up to
+    ``unit * MAX_DROP_WEIGHT`` and every leg of a route at most ``unit``.
+    """
+    unit = drop_penalty_unit(problem)
+    n_visits, n_techs = len(problem.visits), len(problem.technicians)
+    objective = n_visits * unit * MAX_DROP_WEIGHT + (n_visits + n_techs) * unit
+    if objective > INT64_SAFE:
+        raise ValueError(
+            f"the worst-case objective ({objective}) would overflow 64-bit integers: lower the "
+            f"{problem.objective} matrix and service values or plan fewer visits at once"
+        )
 
 
 @dataclass(frozen=True)
@@ -232,6 +274,7 @@ class Problem:
                         f"{visit.pinned_sequence} for technician {key[0]!r}"
                     )
                 pinned[key] = visit.id
+        _check_int64_sums(self)
 
     def travel_s(self, origin: int, destination: int) -> int:
         """Travel duration between two locations."""

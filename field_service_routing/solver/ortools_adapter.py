@@ -21,7 +21,7 @@ from ortools.constraint_solver import (
 )
 from ortools.util import optional_boolean_pb2
 
-from .model import MAX_PRIORITY, Problem
+from .model import MAX_DROP_WEIGHT, Problem, drop_penalty_unit
 
 _FIRST = routing_enums_pb2.FirstSolutionStrategy
 _META = routing_enums_pb2.LocalSearchMetaheuristic
@@ -69,9 +69,6 @@ _HEAVY_OPERATORS = (
     "use_light_relocate_pair",
     "use_exchange_pair",
 )
-
-# A pinned visit is worth this many ordinary visits of the same priority.
-_PINNED_WEIGHT = 100
 
 
 @dataclass(frozen=True)
@@ -140,16 +137,6 @@ class _Model:
     mean_arc: float = 0.0
 
 
-def drop_penalty_unit(problem: Problem) -> int:
-    """A penalty that beats any saving from dropping a visit (2 x the largest arc cost + 1)."""
-    matrix = problem.distance_matrix if problem.objective == "distance" else problem.duration_matrix
-    largest = max((max(row) for row in matrix), default=0)
-    longest_service = max((v.service_s for v in problem.visits), default=0)
-    if problem.objective == "duration":
-        largest += longest_service
-    return 2 * max(1, largest) + 1
-
-
 def _build(
     problem: Problem,
     visit_ids: Sequence[int],
@@ -158,9 +145,13 @@ def _build(
 ) -> _Model:
     techs = [problem.technicians[t] for t in tech_ids]
     visits = [problem.visits[v] for v in visit_ids]
-    depot_locs = sorted(
-        {t.start_location for t in techs}
-        | {t.end_location for t in techs if t.end_location is not None}
+    # Depots in technician order (not by location number): the model then does not depend on how
+    # the caller numbered the locations.
+    depot_locs = list(
+        dict.fromkeys(
+            [t.start_location for t in techs]
+            + [t.end_location for t in techs if t.end_location is not None]
+        )
     )
     locs = [v.location for v in visits] + depot_locs
     service = [v.service_s for v in visits] + [0] * len(depot_locs)
@@ -233,7 +224,7 @@ def _build(
             routing.VehicleVar(index).SetValues([-1, *allowed])
         weight = 1 + visit.priority
         if visit.pinned_technician is not None:
-            weight = (MAX_PRIORITY + 1) * _PINNED_WEIGHT
+            weight = MAX_DROP_WEIGHT
         routing.AddDisjunction([index], unit * weight)
 
     if any(v.demand for v in visits) and any(t.capacity is not None for t in techs):

@@ -53,9 +53,12 @@ def parse_solomon(text: str, scale: int = SCALE, fleet: int | None = None) -> So
         if len(parts) != 7 or not parts[0].isdigit():
             continue
         try:
-            rows.append((int(parts[0]), *(float(p) for p in parts[1:])))
+            row = (int(parts[0]), *(float(p) for p in parts[1:]))
         except ValueError as exc:
             raise ValueError(f"bad Solomon customer line: {line!r}") from exc
+        if not all(math.isfinite(value) for value in row[1:]):
+            raise ValueError(f"Solomon customer line with a non-finite number: {line!r}")
+        rows.append(row)
     if not rows:
         raise ValueError("Solomon file has no customer lines")
     coords = tuple((r[1], r[2]) for r in rows)

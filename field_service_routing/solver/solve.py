@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 from . import ortools_adapter as adapter
 from .decompose import sectors
@@ -36,6 +37,7 @@ def solve(problem: Problem, *, time_limit_s: float, deterministic: bool = False)
     if not math.isfinite(time_limit_s) or time_limit_s <= 0:
         raise ValueError(f"time_limit_s must be a positive finite number, got {time_limit_s!r}")
 
+    problem = canonical(problem)
     allowed = eligibility(problem)
     unassigned = list(allowed.unassigned)
     visit_ids = sorted(allowed.candidates)
@@ -87,9 +89,18 @@ def solve(problem: Problem, *, time_limit_s: float, deterministic: bool = False)
         visit_id = problem.visits[vi].id
         if visit_id not in served:
             unassigned.append(Unassigned(visit_id, CAPACITY, CAPACITY_DETAIL))
-    order = {v.id: k for k, v in enumerate(problem.visits)}
-    unassigned.sort(key=lambda u: order[u.visit_id])
+    unassigned.sort(key=lambda u: u.visit_id)
     status = STATUS_SOLVED if found_any else STATUS_NO_SOLUTION
     wall = time.monotonic() - began
     stats["wall_s"] = wall
     return Plan(routes, tuple(unassigned), status, objective, wall, stats)
+
+
+def canonical(problem: Problem) -> Problem:
+    """The same problem with visits and technicians sorted by id, so that the search (whose ties
+    follow node order) gives the same plan whatever order the caller listed them in."""
+    visits = tuple(sorted(problem.visits, key=lambda v: v.id))
+    technicians = tuple(sorted(problem.technicians, key=lambda t: t.id))
+    if visits == problem.visits and technicians == problem.technicians:
+        return problem
+    return replace(problem, visits=visits, technicians=technicians)
