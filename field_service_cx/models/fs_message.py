@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 from odoo.tools.sql import create_index
 
-from ..tools import reminders
+from ..tools import reminders, windows
 from .mail_template import COMPILE_ONCE
 
 _logger = logging.getLogger(__name__)
@@ -20,6 +20,8 @@ BATCH_SIZE = 200
 # How long after queueing we look at what the mail and SMS queues did.
 FOLLOW_UP_DELAY = timedelta(minutes=2)
 WAIT_AGAIN = timedelta(minutes=10)
+# How often a message waiting for a fix (the site's time zone) is looked at again.
+WAIT_FOR_FIX = timedelta(hours=1)
 
 STATES = [
     ("planned", "Planned"),
@@ -72,6 +74,12 @@ class FsVisitMessage(models.Model):
     message_id = fields.Many2one("mail.message", string="Chatter message", ondelete="set null")
     mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
     sms_id = fields.Many2one("sms.sms", string="SMS", ondelete="set null")
+    needs_check = fields.Boolean(
+        "To check",
+        compute="_compute_needs_check",
+        search="_search_needs_check",
+        help="Failed, skipped, or waiting for a fix in the office (a time zone, say).",
+    )
 
     _sql_constraints = [
         (
@@ -106,6 +114,25 @@ class FsVisitMessage(models.Model):
             if row.step:
                 label = f"{label} {row.step}"
             row.display_name = f"{label} – {row.task_id.display_name}"
+
+    @api.depends("state", "reason")
+    def _compute_needs_check(self):
+        for row in self:
+            row.needs_check = row.state in ("failed", "skipped") or (
+                row.state == "planned" and bool(row.reason)
+            )
+
+    def _search_needs_check(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("“To check” can only be searched as true or false."))
+        domain = [
+            "|",
+            ("state", "in", ("failed", "skipped")),
+            "&",
+            ("state", "=", "planned"),
+            ("reason", "!=", False),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     # ---- planning -------------------------------------------------------------------------
 
@@ -282,7 +309,15 @@ class FsVisitMessage(models.Model):
         latest = tasks._fs_latest_promises()
         deliveries = []
         for row in self:
-            channels = row._fs_decide(now, latest)
+            try:
+                with self.env.cr.savepoint():
+                    channels = row._fs_decide(now, latest)
+            except OperationalError:
+                raise  # concurrency errors: let the framework retry the whole batch
+            except Exception as error:  # one broken visit must not stop the batch
+                _logger.warning("Visit message %s could not be decided: %s", row.id, error)
+                row.write({"state": "failed", "reason": str(error)[:250]})
+                continue
             if channels:
                 deliveries.append((row, channels))
         if deliveries:
@@ -301,7 +336,21 @@ class FsVisitMessage(models.Model):
         if stale:
             self.write({"state": "expired", "reason": stale})
             return None
-        zone, zone_note = task._fs_zone()
+        if not site:
+            self.write({"state": "skipped", "reason": self.env._("the visit has no customer")})
+            return None
+        zone, zone_note = windows.find_zone(*task._fs_zone_names())
+        if not zone:
+            self.write(
+                {
+                    "state": "planned",
+                    "due_at": now + WAIT_FOR_FIX,
+                    "reason": self.env._(
+                        "waiting for a time zone: set one on the site or the company"
+                    ),
+                }
+            )
+            return None
         timing = reminders.fit_quiet_hours(
             now,
             self.expires_at,
@@ -314,7 +363,9 @@ class FsVisitMessage(models.Model):
             self.write({"state": "expired", "reason": timing.expired})
             return None
         if timing.due != now:
-            self.write({"state": "planned", "due_at": timing.due, "note": timing.note})
+            self.write(
+                {"state": "planned", "due_at": timing.due, "note": timing.note, "reason": False}
+            )
             return None
         choice = site._fs_channel_choice()
         zone_text = zone_note and f"{zone_note}: {zone.key} used"
@@ -322,7 +373,7 @@ class FsVisitMessage(models.Model):
         if choice.skip:
             self.write({"state": "skipped", "reason": choice.skip, "note": notes})
             return None
-        self.write({"partner_id": site.id, "note": notes})
+        self.write({"partner_id": site.id, "note": notes, "reason": False})
         return choice.channels
 
     def _fs_deliver(self, deliveries, now):
@@ -342,16 +393,9 @@ class FsVisitMessage(models.Model):
                 continue
             queue = "_fs_queue_emails" if channel == "email" else "_fs_queue_sms"
             for chunk in self._fs_distinct_visits(rows):
-                try:
-                    with self.env.cr.savepoint():
-                        queued = getattr(chunk, queue)(template)
-                except OperationalError:
-                    raise  # concurrency errors: let the framework retry the whole batch
-                except Exception as error:  # a broken template must not block the batch
-                    _logger.warning("Visit messages %s could not be queued: %s", chunk.ids, error)
-                    failed.update(dict.fromkeys(chunk, str(error)[:250]))
-                    continue
-                for row in chunk:
+                queued, errors = chunk._fs_queue_isolated(queue, template)
+                failed.update(errors)
+                for row in chunk.filtered(lambda row, errors=errors: row not in errors):
                     if row.task_id.id in queued:
                         done[row][channel] = queued[row.task_id.id]
                     else:
@@ -380,6 +424,27 @@ class FsVisitMessage(models.Model):
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         if done:
             self.env.ref(CRON_XMLID)._trigger(at=now + FOLLOW_UP_DELAY)
+
+    def _fs_queue_isolated(self, queue, template):
+        """({visit id: (message, record)}, {row: error}): the chunk at once, else row by row.
+
+        A row that cannot be rendered (bad data on one visit) then fails alone, with its error.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return getattr(self, queue)(template), {}
+        except OperationalError:
+            raise  # concurrency errors: let the framework retry the whole batch
+        except Exception as error:  # a broken row or template must not block the batch
+            if len(self) == 1:
+                _logger.warning("Visit message %s could not be queued: %s", self.id, error)
+                return {}, {self: str(error)[:250]}
+        queued, errors = {}, {}
+        for row in self:
+            row_queued, row_errors = row._fs_queue_isolated(queue, template)
+            queued.update(row_queued)
+            errors.update(row_errors)
+        return queued, errors
 
     @api.model
     def _fs_groups(self, deliveries):

@@ -35,6 +35,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
 
     @api.depends(
         "fs_is_visit",
+        "fs_site_id",
         "fs_site_id.email",
         "fs_site_id.fs_mobile_e164",
         "fs_site_id.fs_preferred_channel",
@@ -43,8 +44,11 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
     def _compute_fs_contact_problem(self):
         for task in self:
             site = task.fs_site_id
-            if not (task.fs_is_visit and site):
+            if not task.fs_is_visit:
                 task.fs_contact_problem = False
+                continue
+            if not site:
+                task.fs_contact_problem = self.env._("the visit has no customer; add one")
                 continue
             choice = site._fs_channel_choice()
             if not choice.skip:
@@ -117,10 +121,9 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 "note": zone_note and f"{zone_note}: {zone.key} used",
             }
             kind = reminders.PROMISE_EVENT.get(promise.source, reminders.RESCHEDULED)
-            if kind == reminders.DELAY:
-                expires = promise.window_start + (promise.window_end - promise.window_start) / 2
-            else:
-                expires = promise.window_start
+            expires = reminders.event_expiry(
+                kind, promise.promised_at, promise.window_start, promise.window_end
+            )
             timing = reminders.fit_quiet_hours(
                 now, expires, zone, *quiet, urgent=kind in reminders.URGENT_KINDS
             )

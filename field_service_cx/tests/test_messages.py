@@ -63,7 +63,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         return self._new_mails.exists().filtered(
             lambda m: m.model == "project.task"
             and m.res_id == visit.id
-            and self.customer in m.recipient_ids
+            and visit.fs_site_id in m.recipient_ids
         )
 
     # ---- cadence and timing ---------------------------------------------------------------
@@ -318,6 +318,38 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         )
 
     @freeze_time("2026-06-01 10:00:00")
+    def test_a_visit_without_customer_and_a_broken_row_never_stop_the_batch(self):
+        sent = [self.book(paris(2026, 6, 10 + day, 13, 0)) for day in range(2)]
+        orphan = self.book(paris(2026, 6, 12, 13, 0))
+        orphan.partner_id = False  # e.g. the customer was merged away
+        self.assertFalse(orphan.fs_site_id)
+        broken_site = self.customer.copy({"name": "Broken import"})
+        broken = self.book(paris(2026, 6, 13, 13, 0), partner_id=broken_site.id)
+        # An import wrote a language that does not exist: rendering this visit raises.
+        self.env.cr.execute("UPDATE res_partner SET lang = 'zz_ZZ' WHERE id = %s", [broken_site.id])
+        broken_site.invalidate_recordset(["lang"])
+        with (
+            self.mock_mail_gateway(),
+            mute_logger(
+                "odoo.addons.field_service_cx.models.fs_message",
+                "odoo.addons.mail.models.mail_render_mixin",
+            ),
+        ):
+            self.run_cron()
+            for visit in sent:
+                self.assertEqual(len(self.customer_mails(visit)), 1)
+                self.assertEqual(self.rows(visit, kind="confirmation").state, "queued")
+        orphan_row = self.rows(orphan, kind="confirmation")
+        self.assertEqual(orphan_row.state, "skipped")
+        self.assertIn("no customer", orphan_row.reason)
+        self.assertIn("no customer", orphan.fs_contact_problem)
+        broken_row = self.rows(broken, kind="confirmation")
+        self.assertEqual(broken_row.state, "failed")
+        self.assertIn("zz_ZZ", broken_row.reason)
+        to_check = self.Message.search([("needs_check", "=", True)])
+        self.assertEqual(to_check, orphan_row | broken_row, "both show on Messages to check")
+
+    @freeze_time("2026-06-01 10:00:00")
     def test_send_again_after_fixing_the_contact(self):
         unreachable = self.customer.copy({"name": "Nobody", "mobile": False, "email": False})
         visit = self.book(paris(2026, 6, 10, 13, 0), partner_id=unreachable.id)
@@ -351,6 +383,62 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         row = self.rows(visit, key="reminder:1d@18:00")
         self.assertIn("unknown time zone 'Mars/Olympus'", row.note)
         self.assertEqual(row.due_at, paris(2026, 6, 9, 18, 0), "the company's zone is used")
+
+    # ---- the site's time zone and the confirmation's lifetime ------------------------------
+
+    def test_a_confirmation_a_day_late_expires_instead_of_going_out(self):
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+        row = self.rows(visit, kind="confirmation")
+        self.assertEqual(row.expires_at, datetime(2026, 6, 2, 10, 0), "24 h after the booking")
+        with self.mock_mail_gateway(), freeze_time("2026-06-02 16:00:00"):  # the cron was down 30 h
+            self.run_cron()
+            self.assertFalse(self.customer_mails(visit))
+        self.assertEqual(row.state, "expired")
+        self.assertIn("too late", row.reason)
+
+    @freeze_time("2026-06-01 10:00:00")
+    def test_time_zone_from_the_site_else_the_company_never_the_acting_user(self):
+        self.company.partner_id.tz = "America/New_York"
+        self.env.user.tz = "Asia/Tokyo"
+        no_zone = self.customer.copy({"name": "No zone", "tz": False})
+        in_paris = self.book(paris(2026, 6, 10, 13, 0))
+        elsewhere = self.book(paris(2026, 6, 10, 13, 0), partner_id=no_zone.id)
+        self.assertEqual(in_paris.fs_site_tz, "Europe/Paris")
+        self.assertEqual(elsewhere.fs_site_tz, "America/New_York", "the company's zone")
+        new_york = ZoneInfo("America/New_York")
+        self.assertEqual(
+            self.rows(elsewhere, key="reminder:1d@18:00").due_at,
+            datetime(2026, 6, 9, 18, 0, tzinfo=new_york).astimezone(UTC).replace(tzinfo=None),
+        )
+        public = self.env.ref("base.public_user")
+        # sudo: the public user reads the visit as the token page does
+        values = elsewhere.with_user(public).sudo()._fs_message_values()
+        self.assertIn("7:00", values["window"], "13:00 in Paris is 7:00 in New York")
+
+    def test_without_any_time_zone_the_visit_is_flagged_and_its_messages_wait(self):
+        self.company.partner_id.tz = False
+        self.env.user.tz = "Asia/Tokyo"  # whoever acts: never their zone
+        no_zone = self.customer.copy({"name": "No zone", "tz": False})
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0), partner_id=no_zone.id)
+            self.assertIn("no time zone", visit.fs_zone_problem)
+            self.assertFalse(visit.fs_site_tz)
+            self.assertTrue(self.rows(visit), "the messages are planned, not lost")
+            with self.mock_mail_gateway():
+                self.run_cron()
+                self.assertFalse(self.customer_mails(visit), "nothing goes out in a guessed zone")
+        row = self.rows(visit, kind="confirmation")
+        self.assertEqual(row.state, "planned")
+        self.assertIn("time zone", row.reason)
+        self.assertIn(row, self.Message.search([("needs_check", "=", True)]), "to check")
+        no_zone.tz = "Europe/Paris"
+        self.assertFalse(visit.fs_zone_problem)
+        with self.mock_mail_gateway(), freeze_time("2026-06-01 11:00:00"):
+            self.run_cron()
+            self.assertEqual(len(self.customer_mails(visit)), 1)
+        self.assertEqual((row.state, row.reason), ("queued", False))
+        self.assertNotIn(row, self.Message.search([("needs_check", "=", True)]))
 
     def test_sms_gateway_errors_are_retried_without_duplicates(self):
         self.customer.fs_preferred_channel = "sms"
