@@ -174,9 +174,38 @@ class FsVisitMessage(models.Model):
         return rows
 
     def _fs_void(self, reason):
+        """Withdraw what has not reached the customer: planned rows, and queued ones whose
+        e-mail or SMS still waits in its queue or for a retry."""
         self.filtered(lambda row: row.state == "planned").write(
             {"state": "voided", "reason": reason}
         )
+        self.filtered(lambda row: row.state == "queued")._fs_withdraw("voided", reason)
+
+    def _fs_withdraw(self, state, reason):
+        """Cancel the e-mails and SMS of these queued rows not sent yet; settle the rows.
+
+        A row with nothing out takes ``state``; one whose other channel is out already is
+        sent; one with everything out is left to the follow-up, which records it as sent.
+        """
+        mails = self.mail_id.filtered(lambda mail: mail.state in ("outgoing", "exception"))
+        texts = self.sms_id.filtered(lambda sms: sms.state in ("outgoing", "error"))
+        mails.sudo().cancel()  # sudo: mail.mail is a system queue
+        texts.sudo().action_set_canceled()  # sudo: sms.sms is a system queue
+        for row in self:
+            used = bool(row.mail_id) + bool(row.sms_id)
+            withdrawn = bool(row.mail_id & mails) + bool(row.sms_id & texts)
+            if not withdrawn:
+                continue
+            row.write(
+                {
+                    "state": state if withdrawn == used else "sent",
+                    "reason": reason
+                    if withdrawn == used
+                    else self.env._("the rest was withdrawn: %(reason)s", reason=reason),
+                    "next_check_at": False,
+                    "retry_at": False,
+                }
+            )
 
     def _fs_wake(self):
         """Trigger the cron at the earliest due time of these planned rows (now if past)."""
@@ -328,13 +357,9 @@ class FsVisitMessage(models.Model):
         """Settle one claimed row, or return the channels to send it by."""
         self.ensure_one()
         task, site = self.task_id, self.task_id.fs_site_id
-        promise = latest.get(task.id)
-        if self.kind in reminders.WINDOW_KINDS and promise and promise.id != self.version:
-            self.write({"state": "voided", "reason": self.env._("replaced by a newer window")})
-            return None
-        stale = reminders.stale_reason(self.kind, task.fs_state, now, self.expires_at)
-        if stale:
-            self.write({"state": "expired", "reason": stale})
+        staleness = self._fs_staleness(now, latest)
+        if staleness:
+            self.write({"state": staleness[0], "reason": staleness[1]})
             return None
         if not site:
             self.write({"state": "skipped", "reason": self.env._("the visit has no customer")})
@@ -375,6 +400,14 @@ class FsVisitMessage(models.Model):
             return None
         self.write({"partner_id": site.id, "note": notes, "reason": False})
         return choice.channels
+
+    def _fs_staleness(self, now, latest):
+        """(state, why) when this row must no longer reach the customer, else None."""
+        promise = latest.get(self.task_id.id)
+        if self.kind in reminders.WINDOW_KINDS and promise and promise.id != self.version:
+            return "voided", self.env._("replaced by a newer window")
+        stale = reminders.stale_reason(self.kind, self.task_id.fs_state, now, self.expires_at)
+        return ("expired", stale) if stale else None
 
     def _fs_deliver(self, deliveries, now):
         """Queue the messages (never sent in this transaction), by kind and channel, in batches.
@@ -562,6 +595,7 @@ class FsVisitMessage(models.Model):
         now = fields.Datetime.now()
         self.mail_id.fetch(["state", "failure_type", "failure_reason"])
         self.sms_id.fetch(["state", "failure_type"])
+        latest = self.task_id._fs_latest_promises()
         retried_mails, retried_sms = self.env["mail.mail"], self.env["sms.sms"]
         for row in self:
             mail, sms = row.mail_id, row.sms_id
@@ -580,7 +614,17 @@ class FsVisitMessage(models.Model):
                 row.write({"state": "failed", "reason": outcome.reason, "next_check_at": False})
             elif outcome.outcome == "wait":
                 row.next_check_at = now + WAIT_AGAIN
-            elif row.retry_at and row.retry_at <= now:
+            elif not (row.retry_at and row.retry_at <= now):
+                row.write(
+                    {
+                        "retry_at": outcome.retry_at,
+                        "next_check_at": outcome.retry_at,
+                        "reason": outcome.reason,
+                    }
+                )
+            elif staleness := row._fs_staleness(now, latest):
+                row._fs_withdraw(*staleness)  # a retry is checked like a first send
+            else:
                 if "email" in outcome.channels:
                     retried_mails |= mail
                 if "sms" in outcome.channels:
@@ -591,14 +635,6 @@ class FsVisitMessage(models.Model):
                         "retry_at": False,
                         "reason": outcome.reason,
                         "next_check_at": now + FOLLOW_UP_DELAY,
-                    }
-                )
-            else:
-                row.write(
-                    {
-                        "retry_at": outcome.retry_at,
-                        "next_check_at": outcome.retry_at,
-                        "reason": outcome.reason,
                     }
                 )
         # The same mail.mail / sms.sms goes back to its queue: it cannot reach the customer twice.

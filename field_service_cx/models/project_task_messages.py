@@ -96,7 +96,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
         pending = Message.search(
             [
                 ("task_id", "in", visits.ids),
-                ("state", "=", "planned"),
+                ("state", "in", ("planned", "queued")),
                 ("kind", "in", reminders.WINDOW_KINDS),
             ]
         )
@@ -170,7 +170,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             pending = Message.search(
                 [
                     ("task_id", "in", voiding.ids),
-                    ("state", "=", "planned"),
+                    ("state", "in", ("planned", "queued")),
                     ("kind", "in", reminders.WINDOW_KINDS),
                 ]
             )

@@ -251,6 +251,68 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertEqual(len(subjects), 2, subjects)  # the confirmation (now expired) never went
         self.assertTrue(all("10 June" not in subject for subject in subjects), subjects)
 
+    def test_a_new_window_withdraws_the_queued_and_retrying_messages_of_the_old_one(self):
+        texter = self.customer.copy({"name": "Texter", "fs_preferred_channel": "sms"})
+        with freeze_time("2026-06-01 10:00:00"):
+            mailed = self.book(paris(2026, 6, 10, 13, 0))
+            texted = self.book(paris(2026, 6, 10, 13, 0), partner_id=texter.id)
+            self.run_cron()
+            mail_row = self.rows(mailed, kind="confirmation")
+            sms_row = self.rows(texted, kind="confirmation")
+            with self.mockSMSGateway(sim_error="server_error"):
+                sms_row.sms_id.send()
+        with freeze_time("2026-06-01 10:02:00"):
+            self.run_cron()
+        self.assertEqual(mail_row.mail_id.state, "outgoing", "still in the mail queue")
+        self.assertEqual((sms_row.state, sms_row.sms_id.state), ("queued", "error"))
+        self.assertEqual(sms_row.retry_at, datetime(2026, 6, 1, 10, 7), "waiting for a retry")
+        with freeze_time("2026-06-01 10:03:00"):
+            for visit in (mailed, texted):
+                visit.with_context(fs_promise_source="customer").write(
+                    {
+                        "fs_window_start": paris(2026, 6, 12, 8, 0),
+                        "fs_window_end": paris(2026, 6, 12, 10, 0),
+                    }
+                )
+        self.assertEqual((mail_row.state, mail_row.mail_id.state), ("voided", "cancel"))
+        self.assertEqual((sms_row.state, sms_row.sms_id.state), ("voided", "canceled"))
+        self.assertIn("new window", sms_row.reason)
+        with (
+            freeze_time("2026-06-01 10:10:00"),
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+        ):
+            self.run_cron()  # the acknowledgements are queued; the old retry time has passed
+            self.env["mail.mail"].process_email_queue()
+            self.env["sms.sms"]._process_queue()
+            texts = [mail["subject"] for mail in self._mails] + [sms["body"] for sms in self._sms]
+        self.assertEqual(len(texts), 2, texts)
+        self.assertIn("Your visit has moved: Friday 12 June, 8:00", texts[0])
+        self.assertIn("your visit is now Friday 12 June, 8:00", texts[1])
+        self.assertFalse([text for text in texts if "10 June" in text], texts)
+
+    def test_a_retry_is_checked_like_a_first_send(self):
+        self.customer.fs_preferred_channel = "sms"
+        with freeze_time(paris(2026, 6, 10, 9, 0)):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            with self.mockSMSGateway(sim_error="server_error"):
+                row.sms_id.send()
+        with freeze_time(paris(2026, 6, 10, 9, 2)):
+            self.run_cron()
+        self.assertEqual((row.state, row.retry_at), ("queued", paris(2026, 6, 10, 9, 7)))
+        with freeze_time(paris(2026, 6, 10, 9, 5)):
+            visit.action_fs_on_my_way()
+        with freeze_time(paris(2026, 6, 10, 9, 7)), self.mockSMSGateway():
+            self.run_cron()
+            self.env["sms.sms"]._process_queue()
+            bodies = [sms["body"] for sms in self._sms]
+        self.assertEqual((row.state, row.sms_id.state), ("expired", "canceled"))
+        self.assertIn("on the way", row.reason)
+        self.assertEqual(len(bodies), 1, bodies)
+        self.assertIn("is on the way", bodies[0], "only the message that is still true")
+
     @freeze_time("2026-06-01 10:00:00")
     def test_cancel_voids_pending_and_acknowledges(self):
         visit = self.book(paris(2026, 6, 10, 13, 0))
