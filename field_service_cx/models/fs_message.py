@@ -1,6 +1,7 @@
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from operator import methodcaller
 
 from psycopg2 import OperationalError
 
@@ -336,19 +337,12 @@ class FsVisitMessage(models.Model):
             ]
         )
         latest = tasks._fs_latest_promises()
-        deliveries = []
-        for row in self:
-            try:
-                with self.env.cr.savepoint():
-                    channels = row._fs_decide(now, latest)
-            except OperationalError:
-                raise  # concurrency errors: let the framework retry the whole batch
-            except Exception as error:  # one broken visit must not stop the batch
-                _logger.warning("Visit message %s could not be decided: %s", row.id, error)
-                row.write({"state": "failed", "reason": str(error)[:250]})
-                continue
-            if channels:
-                deliveries.append((row, channels))
+        decided, errors = self._fs_isolated(
+            lambda rows: {row: row._fs_decide(now, latest) for row in rows}
+        )
+        for row, error in errors.items():
+            row.write({"state": "failed", "reason": error})
+        deliveries = [(row, channels) for row, channels in decided.items() if channels]
         if deliveries:
             self._fs_deliver(deliveries, now)
         self.filtered(lambda row: row.state == "planned")._fs_wake()
@@ -426,7 +420,7 @@ class FsVisitMessage(models.Model):
                 continue
             queue = "_fs_queue_emails" if channel == "email" else "_fs_queue_sms"
             for chunk in self._fs_distinct_visits(rows):
-                queued, errors = chunk._fs_queue_isolated(queue, template)
+                queued, errors = chunk._fs_isolated(methodcaller(queue, template))
                 failed.update(errors)
                 for row in chunk.filtered(lambda row, errors=errors: row not in errors):
                     if row.task_id.id in queued:
@@ -458,26 +452,26 @@ class FsVisitMessage(models.Model):
         if done:
             self.env.ref(CRON_XMLID)._trigger(at=now + FOLLOW_UP_DELAY)
 
-    def _fs_queue_isolated(self, queue, template):
-        """({visit id: (message, record)}, {row: error}): the chunk at once, else row by row.
-
-        A row that cannot be rendered (bad data on one visit) then fails alone, with its error.
+    def _fs_isolated(self, work):
+        """``(work(self), {})`` in one savepoint; if that raises, row by row, each in its own
+        savepoint: ``({merged results}, {row: error})``. A broken row (bad data on one visit,
+        a template that fails on it) then fails alone, and the batch pays for one savepoint.
         """
         try:
             with self.env.cr.savepoint():
-                return getattr(self, queue)(template), {}
+                return work(self), {}
         except OperationalError:
             raise  # concurrency errors: let the framework retry the whole batch
-        except Exception as error:  # a broken row or template must not block the batch
+        except Exception as error:  # one broken row must not stop the batch
             if len(self) == 1:
-                _logger.warning("Visit message %s could not be queued: %s", self.id, error)
+                _logger.warning("Visit message %s failed: %s", self.id, error)
                 return {}, {self: str(error)[:250]}
-        queued, errors = {}, {}
+        results, errors = {}, {}
         for row in self:
-            row_queued, row_errors = row._fs_queue_isolated(queue, template)
-            queued.update(row_queued)
+            row_results, row_errors = row._fs_isolated(work)
+            results.update(row_results)
             errors.update(row_errors)
-        return queued, errors
+        return results, errors
 
     @api.model
     def _fs_groups(self, deliveries):
@@ -597,6 +591,7 @@ class FsVisitMessage(models.Model):
         self.sms_id.fetch(["state", "failure_type"])
         latest = self.task_id._fs_latest_promises()
         retried_mails, retried_sms = self.env["mail.mail"], self.env["sms.sms"]
+        failed = self.browse()
         for row in self:
             mail, sms = row.mail_id, row.sms_id
             outcome = reminders.delivery_outcome(
@@ -612,6 +607,7 @@ class FsVisitMessage(models.Model):
                 row.write({"state": "sent", "next_check_at": False, "retry_at": False})
             elif outcome.outcome == "failed":
                 row.write({"state": "failed", "reason": outcome.reason, "next_check_at": False})
+                failed |= row
             elif outcome.outcome == "wait":
                 row.next_check_at = now + WAIT_AGAIN
             elif not (row.retry_at and row.retry_at <= now):
@@ -637,6 +633,7 @@ class FsVisitMessage(models.Model):
                         "next_check_at": now + FOLLOW_UP_DELAY,
                     }
                 )
+        failed._fs_tell_office()
         # The same mail.mail / sms.sms goes back to its queue: it cannot reach the customer twice.
         if retried_mails:
             retried_mails.sudo().mark_outgoing()  # sudo: mail.mail is a system queue
@@ -647,6 +644,43 @@ class FsVisitMessage(models.Model):
         follow_up = self.filtered(lambda row: row.state == "queued").mapped("next_check_at")
         if follow_up:
             self.env.ref(CRON_XMLID)._trigger(at=min(follow_up))
+
+    def _fs_tell_office(self):
+        """A to-do on each visit whose message finally failed, for a real office user.
+
+        Called once per row, when it turns failed: later runs do not see it again.
+        """
+        users = self.task_id._fs_office_users()
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for task, rows in self.grouped("task_id").items():
+            if not users.get(task.id):
+                _logger.info("Visit %s: no dispatcher to tell about failed messages", task.id)
+                continue
+            note = "\n".join(
+                self.env._(
+                    "%(kind)s: %(reason)s. Fix the contact, then send it again from "
+                    "Messages to check.",
+                    kind=labels[row.kind],
+                    reason=row.reason,
+                )
+                for row in rows
+            )
+            try:
+                with self.env.cr.savepoint():
+                    task.activity_schedule(
+                        activity_type_id=todo.id,
+                        user_id=users[task.id].id,
+                        summary=self.env._(
+                            "Customer message not delivered: %(kinds)s",
+                            kinds=", ".join(labels[row.kind] for row in rows),
+                        ),
+                        note=plaintext2html(note),
+                    )
+            except OperationalError:
+                raise  # concurrency errors: let the framework retry the whole batch
+            except Exception as error:  # the ledger row is failed anyway: keep the batch going
+                _logger.warning("Visit %s: the office could not be told: %s", task.id, error)
 
     # ---- dispatcher actions ---------------------------------------------------------------
 

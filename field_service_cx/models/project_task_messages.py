@@ -76,6 +76,34 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             self._fs_plan_state_messages(states_before)
         return result
 
+    def _fs_office_users(self):
+        """{visit id: the user the office hears through}: the project's manager when a real,
+        active, internal user (not OdooBot), else the first dispatcher of the visit's company."""
+
+        def real(user):
+            return user.active and not user.share and not user._is_superuser()
+
+        group = self.env.ref("field_service_cx.group_fs_dispatcher")
+        dispatchers = self.env["res.users"].search(
+            [("groups_id", "in", group.id), ("share", "=", False)], order="id"
+        )
+        dispatchers = dispatchers.filtered(real)
+        users = {}
+        for task in self:
+            manager = task.project_id.user_id
+            if manager and real(manager):
+                users[task.id] = manager
+                continue
+            users[task.id] = next(
+                (
+                    user
+                    for user in dispatchers
+                    if not task.company_id or task.company_id in user.company_ids
+                ),
+                None,
+            )
+        return users
+
     # ---- planning -------------------------------------------------------------------------
 
     def _fs_latest_promises(self):

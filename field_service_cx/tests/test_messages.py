@@ -390,6 +390,13 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         # An import wrote a language that does not exist: rendering this visit raises.
         self.env.cr.execute("UPDATE res_partner SET lang = 'zz_ZZ' WHERE id = %s", [broken_site.id])
         broken_site.invalidate_recordset(["lang"])
+        odd_site = self.customer.copy({"name": "Odd quiet hours"})
+        odd = self.book(paris(2026, 6, 14, 13, 0), partner_id=odd_site.id)
+        # …and quiet hours that are not a number: deciding this row raises.
+        self.env.cr.execute(
+            "UPDATE res_partner SET fs_quiet_from = 'NaN' WHERE id = %s", [odd_site.id]
+        )
+        odd_site.invalidate_recordset(["fs_quiet_from"])
         with (
             self.mock_mail_gateway(),
             mute_logger(
@@ -408,8 +415,13 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         broken_row = self.rows(broken, kind="confirmation")
         self.assertEqual(broken_row.state, "failed")
         self.assertIn("zz_ZZ", broken_row.reason)
+        odd_row = self.rows(odd, kind="confirmation")
+        self.assertEqual(odd_row.state, "failed")
+        self.assertIn("NaN", odd_row.reason)
         to_check = self.Message.search([("needs_check", "=", True)])
-        self.assertEqual(to_check, orphan_row | broken_row, "both show on Messages to check")
+        self.assertEqual(
+            to_check, orphan_row | broken_row | odd_row, "all show on Messages to check"
+        )
 
     @freeze_time("2026-06-01 10:00:00")
     def test_send_again_after_fixing_the_contact(self):
@@ -585,6 +597,56 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.run_cron()
         self.assertEqual(row.state, "failed")
         self.assertIn("sms_number_format", row.reason)
+
+    def test_a_final_sms_failure_tells_a_real_dispatcher_once(self):
+        self.project.user_id = self.env.ref("base.user_root")  # OdooBot, as in the demo
+        self.customer.fs_preferred_channel = "sms"
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            with self.mockSMSGateway(sim_error="wrong_number_format"):
+                row.sms_id.send()
+        for moment in ("2026-06-01 10:02:00", "2026-06-01 10:30:00", "2026-06-02 09:00:00"):
+            with freeze_time(moment):
+                self.run_cron()
+        self.assertEqual(row.state, "failed")
+        activity = visit.activity_ids
+        self.assertEqual(len(activity), 1, "once for the row, not once per run")
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        user = activity.user_id
+        self.assertTrue(user.has_group("field_service_cx.group_fs_dispatcher"))
+        self.assertTrue(user.active and not user.share and user != self.project.user_id)
+        self.assertIn("Booking confirmation", activity.summary)
+        self.assertIn("sms_number_format", activity.note)
+
+    def test_a_last_failed_e_mail_retry_tells_the_projects_manager(self):
+        self.project.user_id = self.user_dispatcher
+        mail_server = type(self.env["ir.mail_server"])
+        moment = datetime(2026, 6, 1, 10, 0)
+        with freeze_time(moment), self.mock_mail_gateway():
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+        row = self.rows(visit, kind="confirmation")
+        for _attempt in range(4):
+            self.assertFalse(visit.activity_ids, "nobody is bothered while a retry is due")
+            with (
+                freeze_time(moment),
+                patch.object(mail_server, "connect", side_effect=ConnectionRefusedError("refused")),
+                mute_logger("odoo.addons.mail.models.mail_mail"),
+            ):
+                row.mail_id.send()
+            moment += timedelta(minutes=2)
+            with freeze_time(moment):
+                self.run_cron()
+            if row.state == "failed":
+                break
+            moment = row.retry_at
+            with freeze_time(moment):
+                self.run_cron()  # back to the queue
+        self.assertEqual((row.state, row.attempts), ("failed", 4))
+        self.assertEqual(visit.activity_ids.user_id, self.user_dispatcher)
+        self.assertIn("refused", visit.activity_ids.note)
 
     @freeze_time("2026-06-01 10:00:00")
     def test_broken_template_fails_one_row_not_the_batch(self):
