@@ -193,7 +193,7 @@ class FsVisitMessage(models.Model):
         mails.sudo().cancel()  # sudo: mail.mail is a system queue
         texts.sudo().action_set_canceled()  # sudo: sms.sms is a system queue
         for row in self:
-            used = bool(row.mail_id) + bool(row.sms_id)
+            used = 2 if row.channel == "both" else 1  # a sent e-mail may be purged already
             withdrawn = bool(row.mail_id & mails) + bool(row.sms_id & texts)
             if not withdrawn:
                 continue

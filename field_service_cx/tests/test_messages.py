@@ -291,6 +291,32 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertIn("your visit is now Friday 12 June, 8:00", texts[1])
         self.assertFalse([text for text in texts if "10 June" in text], texts)
 
+    def test_a_new_window_withdraws_the_sms_of_a_message_whose_e_mail_went_out(self):
+        self.customer.fs_preferred_channel = "both"
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            sms = row.sms_id
+            with self.mock_mail_gateway(mail_unlink_sent=True):
+                row.mail_id.send()
+            self.assertFalse(row.mail_id.exists(), "core deletes a sent e-mail (auto_delete)")
+            with self.mockSMSGateway(sim_error="server_error"):
+                sms.send()
+        with freeze_time("2026-06-01 10:02:00"):
+            self.run_cron()
+        self.assertEqual((row.state, sms.state), ("queued", "error"), "the SMS awaits a retry")
+        with freeze_time("2026-06-01 10:03:00"):
+            visit.with_context(fs_promise_source="customer").write(
+                {
+                    "fs_window_start": paris(2026, 6, 12, 8, 0),
+                    "fs_window_end": paris(2026, 6, 12, 10, 0),
+                }
+            )
+        self.assertEqual(sms.state, "canceled")
+        self.assertEqual(row.state, "sent", "the e-mail reached the customer")
+        self.assertIn("withdrawn", row.reason)
+
     def test_a_retry_is_checked_like_a_first_send(self):
         self.customer.fs_preferred_channel = "sms"
         with freeze_time(paris(2026, 6, 10, 9, 0)):
