@@ -2,12 +2,15 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
+from lxml import etree
+
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.addons.sms.tests.common import MockSMS
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.fs_message import FsVisitMessage
 from .common import FieldServiceCase
@@ -58,6 +61,12 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
     def rows(self, visit, **kw):
         rows = visit.fs_message_ids
         return rows.filtered(lambda r: all(r[key] == value for key, value in kw.items()))
+
+    def to_check(self):
+        """What "Messages to check" lists: its default filter, read from the search view."""
+        arch = etree.fromstring(self.env.ref("field_service_cx.fs_visit_message_view_search").arch)
+        (to_check,) = arch.xpath("//filter[@name='to_check']")
+        return self.Message.search(safe_eval(to_check.get("domain")))
 
     def customer_mails(self, visit):
         return self._new_mails.exists().filtered(
@@ -444,7 +453,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         odd_row = self.rows(odd, kind="confirmation")
         self.assertEqual(odd_row.state, "failed")
         self.assertIn("NaN", odd_row.reason)
-        to_check = self.Message.search([("needs_check", "=", True)])
+        to_check = self.to_check()
         self.assertEqual(
             to_check, orphan_row | broken_row | odd_row, "all show on Messages to check"
         )
@@ -531,14 +540,14 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         row = self.rows(visit, kind="confirmation")
         self.assertEqual(row.state, "planned")
         self.assertIn("time zone", row.reason)
-        self.assertIn(row, self.Message.search([("needs_check", "=", True)]), "to check")
+        self.assertIn(row, self.to_check(), "to check")
         no_zone.tz = "Europe/Paris"
         self.assertFalse(visit.fs_zone_problem)
         with self.mock_mail_gateway(), freeze_time("2026-06-01 11:00:00"):
             self.run_cron()
             self.assertEqual(len(self.customer_mails(visit)), 1)
         self.assertEqual((row.state, row.reason), ("queued", False))
-        self.assertNotIn(row, self.Message.search([("needs_check", "=", True)]))
+        self.assertNotIn(row, self.to_check())
 
     def test_sms_gateway_errors_are_retried_without_duplicates(self):
         self.customer.fs_preferred_channel = "sms"
