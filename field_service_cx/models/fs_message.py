@@ -650,6 +650,8 @@ class FsVisitMessage(models.Model):
 
         Called once per row, when it turns failed: later runs do not see it again.
         """
+        if not self:
+            return
         users = self.task_id._fs_office_users()
         labels = dict(self._fields["kind"]._description_selection(self.env))
         todo = self.env.ref("mail.mail_activity_data_todo")
