@@ -1,6 +1,7 @@
 import logging
 from collections import defaultdict
 from datetime import timedelta
+from operator import methodcaller
 
 from psycopg2 import OperationalError
 
@@ -9,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
 from odoo.tools.sql import create_index
 
-from ..tools import reminders
+from ..tools import reminders, windows
 from .mail_template import COMPILE_ONCE
 
 _logger = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ BATCH_SIZE = 200
 # How long after queueing we look at what the mail and SMS queues did.
 FOLLOW_UP_DELAY = timedelta(minutes=2)
 WAIT_AGAIN = timedelta(minutes=10)
+# How often a message waiting for a fix (the site's time zone) is looked at again.
+WAIT_FOR_FIX = timedelta(hours=1)
 
 STATES = [
     ("planned", "Planned"),
@@ -72,6 +75,12 @@ class FsVisitMessage(models.Model):
     message_id = fields.Many2one("mail.message", string="Chatter message", ondelete="set null")
     mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
     sms_id = fields.Many2one("sms.sms", string="SMS", ondelete="set null")
+    needs_check = fields.Boolean(
+        "To check",
+        compute="_compute_needs_check",
+        search="_search_needs_check",
+        help="Failed, skipped, or waiting for a fix in the office (a time zone, say).",
+    )
 
     _sql_constraints = [
         (
@@ -106,6 +115,25 @@ class FsVisitMessage(models.Model):
             if row.step:
                 label = f"{label} {row.step}"
             row.display_name = f"{label} – {row.task_id.display_name}"
+
+    @api.depends("state", "reason")
+    def _compute_needs_check(self):
+        for row in self:
+            row.needs_check = row.state in ("failed", "skipped") or (
+                row.state == "planned" and bool(row.reason)
+            )
+
+    def _search_needs_check(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("“To check” can only be searched as true or false."))
+        domain = [
+            "|",
+            ("state", "in", ("failed", "skipped")),
+            "&",
+            ("state", "=", "planned"),
+            ("reason", "!=", False),
+        ]
+        return domain if (operator == "=") == value else ["!", *domain]
 
     # ---- planning -------------------------------------------------------------------------
 
@@ -147,9 +175,38 @@ class FsVisitMessage(models.Model):
         return rows
 
     def _fs_void(self, reason):
+        """Withdraw what has not reached the customer: planned rows, and queued ones whose
+        e-mail or SMS still waits in its queue or for a retry."""
         self.filtered(lambda row: row.state == "planned").write(
             {"state": "voided", "reason": reason}
         )
+        self.filtered(lambda row: row.state == "queued")._fs_withdraw("voided", reason)
+
+    def _fs_withdraw(self, state, reason):
+        """Cancel the e-mails and SMS of these queued rows not sent yet; settle the rows.
+
+        A row with nothing out takes ``state``; one whose other channel is out already is
+        sent; one with everything out is left to the follow-up, which records it as sent.
+        """
+        mails = self.mail_id.filtered(lambda mail: mail.state in ("outgoing", "exception"))
+        texts = self.sms_id.filtered(lambda sms: sms.state in ("outgoing", "error"))
+        mails.sudo().cancel()  # sudo: mail.mail is a system queue
+        texts.sudo().action_set_canceled()  # sudo: sms.sms is a system queue
+        for row in self:
+            used = 2 if row.channel == "both" else 1  # a sent e-mail may be purged already
+            withdrawn = bool(row.mail_id & mails) + bool(row.sms_id & texts)
+            if not withdrawn:
+                continue
+            row.write(
+                {
+                    "state": state if withdrawn == used else "sent",
+                    "reason": reason
+                    if withdrawn == used
+                    else self.env._("the rest was withdrawn: %(reason)s", reason=reason),
+                    "next_check_at": False,
+                    "retry_at": False,
+                }
+            )
 
     def _fs_wake(self):
         """Trigger the cron at the earliest due time of these planned rows (now if past)."""
@@ -280,11 +337,12 @@ class FsVisitMessage(models.Model):
             ]
         )
         latest = tasks._fs_latest_promises()
-        deliveries = []
-        for row in self:
-            channels = row._fs_decide(now, latest)
-            if channels:
-                deliveries.append((row, channels))
+        decided, errors = self._fs_isolated(
+            lambda rows: {row: row._fs_decide(now, latest) for row in rows}
+        )
+        for row, error in errors.items():
+            row.write({"state": "failed", "reason": error})
+        deliveries = [(row, channels) for row, channels in decided.items() if channels]
         if deliveries:
             self._fs_deliver(deliveries, now)
         self.filtered(lambda row: row.state == "planned")._fs_wake()
@@ -293,15 +351,25 @@ class FsVisitMessage(models.Model):
         """Settle one claimed row, or return the channels to send it by."""
         self.ensure_one()
         task, site = self.task_id, self.task_id.fs_site_id
-        promise = latest.get(task.id)
-        if self.kind in reminders.WINDOW_KINDS and promise and promise.id != self.version:
-            self.write({"state": "voided", "reason": self.env._("replaced by a newer window")})
+        staleness = self._fs_staleness(now, latest)
+        if staleness:
+            self.write({"state": staleness[0], "reason": staleness[1]})
             return None
-        stale = reminders.stale_reason(self.kind, task.fs_state, now, self.expires_at)
-        if stale:
-            self.write({"state": "expired", "reason": stale})
+        if not site:
+            self.write({"state": "skipped", "reason": self.env._("the visit has no customer")})
             return None
-        zone, zone_note = task._fs_zone()
+        zone, zone_note = windows.find_zone(*task._fs_zone_names())
+        if not zone:
+            self.write(
+                {
+                    "state": "planned",
+                    "due_at": now + WAIT_FOR_FIX,
+                    "reason": self.env._(
+                        "waiting for a time zone: set one on the site or the company"
+                    ),
+                }
+            )
+            return None
         timing = reminders.fit_quiet_hours(
             now,
             self.expires_at,
@@ -314,7 +382,9 @@ class FsVisitMessage(models.Model):
             self.write({"state": "expired", "reason": timing.expired})
             return None
         if timing.due != now:
-            self.write({"state": "planned", "due_at": timing.due, "note": timing.note})
+            self.write(
+                {"state": "planned", "due_at": timing.due, "note": timing.note, "reason": False}
+            )
             return None
         choice = site._fs_channel_choice()
         zone_text = zone_note and f"{zone_note}: {zone.key} used"
@@ -322,8 +392,16 @@ class FsVisitMessage(models.Model):
         if choice.skip:
             self.write({"state": "skipped", "reason": choice.skip, "note": notes})
             return None
-        self.write({"partner_id": site.id, "note": notes})
+        self.write({"partner_id": site.id, "note": notes, "reason": False})
         return choice.channels
+
+    def _fs_staleness(self, now, latest):
+        """(state, why) when this row must no longer reach the customer, else None."""
+        promise = latest.get(self.task_id.id)
+        if self.kind in reminders.WINDOW_KINDS and promise and promise.id != self.version:
+            return "voided", self.env._("replaced by a newer window")
+        stale = reminders.stale_reason(self.kind, self.task_id.fs_state, now, self.expires_at)
+        return ("expired", stale) if stale else None
 
     def _fs_deliver(self, deliveries, now):
         """Queue the messages (never sent in this transaction), by kind and channel, in batches.
@@ -342,16 +420,9 @@ class FsVisitMessage(models.Model):
                 continue
             queue = "_fs_queue_emails" if channel == "email" else "_fs_queue_sms"
             for chunk in self._fs_distinct_visits(rows):
-                try:
-                    with self.env.cr.savepoint():
-                        queued = getattr(chunk, queue)(template)
-                except OperationalError:
-                    raise  # concurrency errors: let the framework retry the whole batch
-                except Exception as error:  # a broken template must not block the batch
-                    _logger.warning("Visit messages %s could not be queued: %s", chunk.ids, error)
-                    failed.update(dict.fromkeys(chunk, str(error)[:250]))
-                    continue
-                for row in chunk:
+                queued, errors = chunk._fs_isolated(methodcaller(queue, template))
+                failed.update(errors)
+                for row in chunk.filtered(lambda row, errors=errors: row not in errors):
                     if row.task_id.id in queued:
                         done[row][channel] = queued[row.task_id.id]
                     else:
@@ -380,6 +451,27 @@ class FsVisitMessage(models.Model):
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
         if done:
             self.env.ref(CRON_XMLID)._trigger(at=now + FOLLOW_UP_DELAY)
+
+    def _fs_isolated(self, work):
+        """``(work(self), {})`` in one savepoint; if that raises, row by row, each in its own
+        savepoint: ``({merged results}, {row: error})``. A broken row (bad data on one visit,
+        a template that fails on it) then fails alone, and the batch pays for one savepoint.
+        """
+        try:
+            with self.env.cr.savepoint():
+                return work(self), {}
+        except OperationalError:
+            raise  # concurrency errors: let the framework retry the whole batch
+        except Exception as error:  # one broken row must not stop the batch
+            if len(self) == 1:
+                _logger.warning("Visit message %s failed: %s", self.id, error)
+                return {}, {self: str(error)[:250]}
+        results, errors = {}, {}
+        for row in self:
+            row_results, row_errors = row._fs_isolated(work)
+            results.update(row_results)
+            errors.update(row_errors)
+        return results, errors
 
     @api.model
     def _fs_groups(self, deliveries):
@@ -497,7 +589,9 @@ class FsVisitMessage(models.Model):
         now = fields.Datetime.now()
         self.mail_id.fetch(["state", "failure_type", "failure_reason"])
         self.sms_id.fetch(["state", "failure_type"])
+        latest = self.task_id._fs_latest_promises()
         retried_mails, retried_sms = self.env["mail.mail"], self.env["sms.sms"]
+        failed = self.browse()
         for row in self:
             mail, sms = row.mail_id, row.sms_id
             outcome = reminders.delivery_outcome(
@@ -513,9 +607,20 @@ class FsVisitMessage(models.Model):
                 row.write({"state": "sent", "next_check_at": False, "retry_at": False})
             elif outcome.outcome == "failed":
                 row.write({"state": "failed", "reason": outcome.reason, "next_check_at": False})
+                failed |= row
             elif outcome.outcome == "wait":
                 row.next_check_at = now + WAIT_AGAIN
-            elif row.retry_at and row.retry_at <= now:
+            elif not (row.retry_at and row.retry_at <= now):
+                row.write(
+                    {
+                        "retry_at": outcome.retry_at,
+                        "next_check_at": outcome.retry_at,
+                        "reason": outcome.reason,
+                    }
+                )
+            elif staleness := row._fs_staleness(now, latest):
+                row._fs_withdraw(*staleness)  # a retry is checked like a first send
+            else:
                 if "email" in outcome.channels:
                     retried_mails |= mail
                 if "sms" in outcome.channels:
@@ -528,14 +633,7 @@ class FsVisitMessage(models.Model):
                         "next_check_at": now + FOLLOW_UP_DELAY,
                     }
                 )
-            else:
-                row.write(
-                    {
-                        "retry_at": outcome.retry_at,
-                        "next_check_at": outcome.retry_at,
-                        "reason": outcome.reason,
-                    }
-                )
+        failed._fs_tell_office()
         # The same mail.mail / sms.sms goes back to its queue: it cannot reach the customer twice.
         if retried_mails:
             retried_mails.sudo().mark_outgoing()  # sudo: mail.mail is a system queue
@@ -546,6 +644,45 @@ class FsVisitMessage(models.Model):
         follow_up = self.filtered(lambda row: row.state == "queued").mapped("next_check_at")
         if follow_up:
             self.env.ref(CRON_XMLID)._trigger(at=min(follow_up))
+
+    def _fs_tell_office(self):
+        """A to-do on each visit whose message finally failed, for a real office user.
+
+        Called once per row, when it turns failed: later runs do not see it again.
+        """
+        if not self:
+            return
+        users = self.task_id._fs_office_users()
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for task, rows in self.grouped("task_id").items():
+            if not users.get(task.id):
+                _logger.info("Visit %s: no dispatcher to tell about failed messages", task.id)
+                continue
+            note = "\n".join(
+                self.env._(
+                    "%(kind)s: %(reason)s. Fix the contact, then send it again from "
+                    "Messages to check.",
+                    kind=labels[row.kind],
+                    reason=row.reason,
+                )
+                for row in rows
+            )
+            try:
+                with self.env.cr.savepoint():
+                    task.activity_schedule(
+                        activity_type_id=todo.id,
+                        user_id=users[task.id].id,
+                        summary=self.env._(
+                            "Customer message not delivered: %(kinds)s",
+                            kinds=", ".join(labels[row.kind] for row in rows),
+                        ),
+                        note=plaintext2html(note),
+                    )
+            except OperationalError:
+                raise  # concurrency errors: let the framework retry the whole batch
+            except Exception as error:  # the ledger row is failed anyway: keep the batch going
+                _logger.warning("Visit %s: the office could not be told: %s", task.id, error)
 
     # ---- dispatcher actions ---------------------------------------------------------------
 

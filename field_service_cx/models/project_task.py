@@ -160,7 +160,12 @@ class ProjectTask(models.Model):
         store=True,
         help="False when the site has no coordinates: such a visit is never routed.",
     )
-    fs_site_tz = fields.Char("Site time zone", compute="_compute_fs_site_tz")
+    fs_site_tz = fields.Char(
+        "Site time zone",
+        compute="_compute_fs_site_tz",
+        help="The site's zone, else the visit's company's, else its project's company's.",
+    )
+    fs_zone_problem = fields.Char("Time zone problem", compute="_compute_fs_site_tz")
     fs_lead_id = fields.Many2one("crm.lead", string="Lead", index="btree_not_null", copy=False)
     fs_en_route_at = fields.Datetime("On the way at", copy=False, readonly=True)
     fs_arrived_at = fields.Datetime("Arrived at", copy=False, readonly=True)
@@ -220,13 +225,26 @@ class ProjectTask(models.Model):
                 site.partner_latitude != 0.0 or site.partner_longitude != 0.0
             )
 
-    @api.depends("fs_site_id.tz", "company_id")
+    @api.depends(
+        "fs_is_visit",
+        "fs_site_id.tz",
+        "company_id.partner_id.tz",
+        "project_id.company_id.partner_id.tz",
+    )
     def _compute_fs_site_tz(self):
         for task in self:
-            zone, _note = task._fs_zone()
-            task.fs_site_tz = zone.key
+            zone, _note = windows.find_zone(*task._fs_zone_names())
+            task.fs_site_tz = zone.key if zone else False
+            task.fs_zone_problem = (
+                self.env._(
+                    "no time zone on the site, its company or the project's company; "
+                    "set one on the site or the company"
+                )
+                if task.fs_is_visit and not zone
+                else False
+            )
 
-    @api.depends("fs_window_start", "fs_site_id.tz")
+    @api.depends("fs_window_start", "fs_site_id.tz", "company_id.partner_id.tz")
     def _compute_fs_visit_date(self):
         for task in self:
             if task.fs_window_start:
@@ -235,7 +253,7 @@ class ProjectTask(models.Model):
             else:
                 task.fs_visit_date = False
 
-    @api.depends("fs_window_start", "fs_window_end", "fs_site_id.tz")
+    @api.depends("fs_window_start", "fs_window_end", "fs_site_id.tz", "company_id.partner_id.tz")
     def _compute_fs_window_display(self):
         now = fields.Datetime.now()
         for task in self:
@@ -567,14 +585,19 @@ class ProjectTask(models.Model):
 
     # ---- the day's moves ------------------------------------------------------------------
 
-    def _fs_zone(self):
-        """The site's zone (falls back to the technician's, the company's, then UTC) and a note."""
+    def _fs_zone_names(self):
+        """Where the visit's zone comes from, in order; never the acting user (public: UTC)."""
         self.ensure_one()
-        return windows.resolve_zone(
+        return (
             self.fs_site_id.tz,
-            self.fs_technician_id.tz if self.fs_technician_id else None,
-            self.company_id.partner_id.tz or self.env.user.tz,
+            self.company_id.partner_id.tz,
+            self.project_id.company_id.partner_id.tz,
         )
+
+    def _fs_zone(self):
+        """The visit's zone and a note; UTC when none is known (``fs_zone_problem`` says so)."""
+        zone, note = windows.find_zone(*self._fs_zone_names())
+        return (zone, note) if zone else (windows.UTC, note or "no time zone")
 
     def _fs_move(self, target, extra=None):
         """Move visits to ``target`` (checked), stamping the time of the step."""

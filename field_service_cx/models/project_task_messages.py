@@ -35,6 +35,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
 
     @api.depends(
         "fs_is_visit",
+        "fs_site_id",
         "fs_site_id.email",
         "fs_site_id.fs_mobile_e164",
         "fs_site_id.fs_preferred_channel",
@@ -43,8 +44,11 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
     def _compute_fs_contact_problem(self):
         for task in self:
             site = task.fs_site_id
-            if not (task.fs_is_visit and site):
+            if not task.fs_is_visit:
                 task.fs_contact_problem = False
+                continue
+            if not site:
+                task.fs_contact_problem = self.env._("the visit has no customer; add one")
                 continue
             choice = site._fs_channel_choice()
             if not choice.skip:
@@ -72,6 +76,34 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             self._fs_plan_state_messages(states_before)
         return result
 
+    def _fs_office_users(self):
+        """{visit id: the user the office hears through}: the project's manager when a real,
+        active, internal user (not OdooBot), else the first dispatcher of the visit's company."""
+
+        def real(user):
+            return user.active and not user.share and not user._is_superuser()
+
+        group = self.env.ref("field_service_cx.group_fs_dispatcher")
+        dispatchers = self.env["res.users"].search(
+            [("groups_id", "in", group.id), ("share", "=", False)], order="id"
+        )
+        dispatchers = dispatchers.filtered(real)
+        users = {}
+        for task in self:
+            manager = task.project_id.user_id
+            if manager and real(manager):
+                users[task.id] = manager
+                continue
+            users[task.id] = next(
+                (
+                    user
+                    for user in dispatchers
+                    if not task.company_id or task.company_id in user.company_ids
+                ),
+                None,
+            )
+        return users
+
     # ---- planning -------------------------------------------------------------------------
 
     def _fs_latest_promises(self):
@@ -92,7 +124,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
         pending = Message.search(
             [
                 ("task_id", "in", visits.ids),
-                ("state", "=", "planned"),
+                ("state", "in", ("planned", "queued")),
                 ("kind", "in", reminders.WINDOW_KINDS),
             ]
         )
@@ -117,10 +149,9 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 "note": zone_note and f"{zone_note}: {zone.key} used",
             }
             kind = reminders.PROMISE_EVENT.get(promise.source, reminders.RESCHEDULED)
-            if kind == reminders.DELAY:
-                expires = promise.window_start + (promise.window_end - promise.window_start) / 2
-            else:
-                expires = promise.window_start
+            expires = reminders.event_expiry(
+                kind, promise.promised_at, promise.window_start, promise.window_end
+            )
             timing = reminders.fit_quiet_hours(
                 now, expires, zone, *quiet, urgent=kind in reminders.URGENT_KINDS
             )
@@ -167,7 +198,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             pending = Message.search(
                 [
                     ("task_id", "in", voiding.ids),
-                    ("state", "=", "planned"),
+                    ("state", "in", ("planned", "queued")),
                     ("kind", "in", reminders.WINDOW_KINDS),
                 ]
             )

@@ -33,6 +33,7 @@ class FieldServiceCase(TransactionCase):
         cls.project = env["project.project"].create(
             {
                 "name": "Field visits (test)",
+                "company_id": cls.company.id,
                 "fs_is_field_service": True,
                 "privacy_visibility": "followers",
             }

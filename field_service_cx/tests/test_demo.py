@@ -63,6 +63,9 @@ class TestDemo(TransactionCase):
             return
         self.assertEqual(self.project.privacy_visibility, "followers")
         self.assertTrue(self.project.fs_is_field_service)
+        self.assertEqual(self.project.company_id, self.env.ref("base.main_company"))
+        self.assertFalse(self.visits.filtered("fs_zone_problem"), "every visit has a zone")
+        self.assertEqual(set(self.visits.mapped("fs_site_tz")), {"Europe/Paris"})
         technicians = self.env["hr.employee"].search(
             [("fs_is_technician", "=", True), ("user_id.login", "in", list(TECHNICIAN_LOGINS))]
         )

@@ -2,12 +2,15 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
+from lxml import etree
+
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.addons.sms.tests.common import MockSMS
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.fs_message import FsVisitMessage
 from .common import FieldServiceCase
@@ -59,11 +62,17 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         rows = visit.fs_message_ids
         return rows.filtered(lambda r: all(r[key] == value for key, value in kw.items()))
 
+    def to_check(self):
+        """What "Messages to check" lists: its default filter, read from the search view."""
+        arch = etree.fromstring(self.env.ref("field_service_cx.fs_visit_message_view_search").arch)
+        (to_check,) = arch.xpath("//filter[@name='to_check']")
+        return self.Message.search(safe_eval(to_check.get("domain")))
+
     def customer_mails(self, visit):
         return self._new_mails.exists().filtered(
             lambda m: m.model == "project.task"
             and m.res_id == visit.id
-            and self.customer in m.recipient_ids
+            and visit.fs_site_id in m.recipient_ids
         )
 
     # ---- cadence and timing ---------------------------------------------------------------
@@ -251,6 +260,94 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertEqual(len(subjects), 2, subjects)  # the confirmation (now expired) never went
         self.assertTrue(all("10 June" not in subject for subject in subjects), subjects)
 
+    def test_a_new_window_withdraws_the_queued_and_retrying_messages_of_the_old_one(self):
+        texter = self.customer.copy({"name": "Texter", "fs_preferred_channel": "sms"})
+        with freeze_time("2026-06-01 10:00:00"):
+            mailed = self.book(paris(2026, 6, 10, 13, 0))
+            texted = self.book(paris(2026, 6, 10, 13, 0), partner_id=texter.id)
+            self.run_cron()
+            mail_row = self.rows(mailed, kind="confirmation")
+            sms_row = self.rows(texted, kind="confirmation")
+            with self.mockSMSGateway(sim_error="server_error"):
+                sms_row.sms_id.send()
+        with freeze_time("2026-06-01 10:02:00"):
+            self.run_cron()
+        self.assertEqual(mail_row.mail_id.state, "outgoing", "still in the mail queue")
+        self.assertEqual((sms_row.state, sms_row.sms_id.state), ("queued", "error"))
+        self.assertEqual(sms_row.retry_at, datetime(2026, 6, 1, 10, 7), "waiting for a retry")
+        with freeze_time("2026-06-01 10:03:00"):
+            for visit in (mailed, texted):
+                visit.with_context(fs_promise_source="customer").write(
+                    {
+                        "fs_window_start": paris(2026, 6, 12, 8, 0),
+                        "fs_window_end": paris(2026, 6, 12, 10, 0),
+                    }
+                )
+        self.assertEqual((mail_row.state, mail_row.mail_id.state), ("voided", "cancel"))
+        self.assertEqual((sms_row.state, sms_row.sms_id.state), ("voided", "canceled"))
+        self.assertIn("new window", sms_row.reason)
+        with (
+            freeze_time("2026-06-01 10:10:00"),
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+        ):
+            self.run_cron()  # the acknowledgements are queued; the old retry time has passed
+            self.env["mail.mail"].process_email_queue()
+            self.env["sms.sms"]._process_queue()
+            texts = [mail["subject"] for mail in self._mails] + [sms["body"] for sms in self._sms]
+        self.assertEqual(len(texts), 2, texts)
+        self.assertIn("Your visit has moved: Friday 12 June, 8:00", texts[0])
+        self.assertIn("your visit is now Friday 12 June, 8:00", texts[1])
+        self.assertFalse([text for text in texts if "10 June" in text], texts)
+
+    def test_a_new_window_withdraws_the_sms_of_a_message_whose_e_mail_went_out(self):
+        self.customer.fs_preferred_channel = "both"
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            sms = row.sms_id
+            with self.mock_mail_gateway(mail_unlink_sent=True):
+                row.mail_id.send()
+            self.assertFalse(row.mail_id.exists(), "core deletes a sent e-mail (auto_delete)")
+            with self.mockSMSGateway(sim_error="server_error"):
+                sms.send()
+        with freeze_time("2026-06-01 10:02:00"):
+            self.run_cron()
+        self.assertEqual((row.state, sms.state), ("queued", "error"), "the SMS awaits a retry")
+        with freeze_time("2026-06-01 10:03:00"):
+            visit.with_context(fs_promise_source="customer").write(
+                {
+                    "fs_window_start": paris(2026, 6, 12, 8, 0),
+                    "fs_window_end": paris(2026, 6, 12, 10, 0),
+                }
+            )
+        self.assertEqual(sms.state, "canceled")
+        self.assertEqual(row.state, "sent", "the e-mail reached the customer")
+        self.assertIn("withdrawn", row.reason)
+
+    def test_a_retry_is_checked_like_a_first_send(self):
+        self.customer.fs_preferred_channel = "sms"
+        with freeze_time(paris(2026, 6, 10, 9, 0)):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            with self.mockSMSGateway(sim_error="server_error"):
+                row.sms_id.send()
+        with freeze_time(paris(2026, 6, 10, 9, 2)):
+            self.run_cron()
+        self.assertEqual((row.state, row.retry_at), ("queued", paris(2026, 6, 10, 9, 7)))
+        with freeze_time(paris(2026, 6, 10, 9, 5)):
+            visit.action_fs_on_my_way()
+        with freeze_time(paris(2026, 6, 10, 9, 7)), self.mockSMSGateway():
+            self.run_cron()
+            self.env["sms.sms"]._process_queue()
+            bodies = [sms["body"] for sms in self._sms]
+        self.assertEqual((row.state, row.sms_id.state), ("expired", "canceled"))
+        self.assertIn("on the way", row.reason)
+        self.assertEqual(len(bodies), 1, bodies)
+        self.assertIn("is on the way", bodies[0], "only the message that is still true")
+
     @freeze_time("2026-06-01 10:00:00")
     def test_cancel_voids_pending_and_acknowledges(self):
         visit = self.book(paris(2026, 6, 10, 13, 0))
@@ -318,6 +415,50 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         )
 
     @freeze_time("2026-06-01 10:00:00")
+    def test_a_visit_without_customer_and_a_broken_row_never_stop_the_batch(self):
+        sent = [self.book(paris(2026, 6, 10 + day, 13, 0)) for day in range(2)]
+        orphan = self.book(paris(2026, 6, 12, 13, 0))
+        orphan.partner_id = False  # e.g. the customer was merged away
+        self.assertFalse(orphan.fs_site_id)
+        broken_site = self.customer.copy({"name": "Broken import"})
+        broken = self.book(paris(2026, 6, 13, 13, 0), partner_id=broken_site.id)
+        # An import wrote a language that does not exist: rendering this visit raises.
+        self.env.cr.execute("UPDATE res_partner SET lang = 'zz_ZZ' WHERE id = %s", [broken_site.id])
+        broken_site.invalidate_recordset(["lang"])
+        odd_site = self.customer.copy({"name": "Odd quiet hours"})
+        odd = self.book(paris(2026, 6, 14, 13, 0), partner_id=odd_site.id)
+        # …and quiet hours that are not a number: deciding this row raises.
+        self.env.cr.execute(
+            "UPDATE res_partner SET fs_quiet_from = 'NaN' WHERE id = %s", [odd_site.id]
+        )
+        odd_site.invalidate_recordset(["fs_quiet_from"])
+        with (
+            self.mock_mail_gateway(),
+            mute_logger(
+                "odoo.addons.field_service_cx.models.fs_message",
+                "odoo.addons.mail.models.mail_render_mixin",
+            ),
+        ):
+            self.run_cron()
+            for visit in sent:
+                self.assertEqual(len(self.customer_mails(visit)), 1)
+                self.assertEqual(self.rows(visit, kind="confirmation").state, "queued")
+        orphan_row = self.rows(orphan, kind="confirmation")
+        self.assertEqual(orphan_row.state, "skipped")
+        self.assertIn("no customer", orphan_row.reason)
+        self.assertIn("no customer", orphan.fs_contact_problem)
+        broken_row = self.rows(broken, kind="confirmation")
+        self.assertEqual(broken_row.state, "failed")
+        self.assertIn("zz_ZZ", broken_row.reason)
+        odd_row = self.rows(odd, kind="confirmation")
+        self.assertEqual(odd_row.state, "failed")
+        self.assertIn("NaN", odd_row.reason)
+        to_check = self.to_check()
+        self.assertEqual(
+            to_check, orphan_row | broken_row | odd_row, "all show on Messages to check"
+        )
+
+    @freeze_time("2026-06-01 10:00:00")
     def test_send_again_after_fixing_the_contact(self):
         unreachable = self.customer.copy({"name": "Nobody", "mobile": False, "email": False})
         visit = self.book(paris(2026, 6, 10, 13, 0), partner_id=unreachable.id)
@@ -351,6 +492,62 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         row = self.rows(visit, key="reminder:1d@18:00")
         self.assertIn("unknown time zone 'Mars/Olympus'", row.note)
         self.assertEqual(row.due_at, paris(2026, 6, 9, 18, 0), "the company's zone is used")
+
+    # ---- the site's time zone and the confirmation's lifetime ------------------------------
+
+    def test_a_confirmation_a_day_late_expires_instead_of_going_out(self):
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+        row = self.rows(visit, kind="confirmation")
+        self.assertEqual(row.expires_at, datetime(2026, 6, 2, 10, 0), "24 h after the booking")
+        with self.mock_mail_gateway(), freeze_time("2026-06-02 16:00:00"):  # the cron was down 30 h
+            self.run_cron()
+            self.assertFalse(self.customer_mails(visit))
+        self.assertEqual(row.state, "expired")
+        self.assertIn("too late", row.reason)
+
+    @freeze_time("2026-06-01 10:00:00")
+    def test_time_zone_from_the_site_else_the_company_never_the_acting_user(self):
+        self.company.partner_id.tz = "America/New_York"
+        self.env.user.tz = "Asia/Tokyo"
+        no_zone = self.customer.copy({"name": "No zone", "tz": False})
+        in_paris = self.book(paris(2026, 6, 10, 13, 0))
+        elsewhere = self.book(paris(2026, 6, 10, 13, 0), partner_id=no_zone.id)
+        self.assertEqual(in_paris.fs_site_tz, "Europe/Paris")
+        self.assertEqual(elsewhere.fs_site_tz, "America/New_York", "the company's zone")
+        new_york = ZoneInfo("America/New_York")
+        self.assertEqual(
+            self.rows(elsewhere, key="reminder:1d@18:00").due_at,
+            datetime(2026, 6, 9, 18, 0, tzinfo=new_york).astimezone(UTC).replace(tzinfo=None),
+        )
+        public = self.env.ref("base.public_user")
+        # sudo: the public user reads the visit as the token page does
+        values = elsewhere.with_user(public).sudo()._fs_message_values()
+        self.assertIn("7:00", values["window"], "13:00 in Paris is 7:00 in New York")
+
+    def test_without_any_time_zone_the_visit_is_flagged_and_its_messages_wait(self):
+        self.company.partner_id.tz = False
+        self.env.user.tz = "Asia/Tokyo"  # whoever acts: never their zone
+        no_zone = self.customer.copy({"name": "No zone", "tz": False})
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0), partner_id=no_zone.id)
+            self.assertIn("no time zone", visit.fs_zone_problem)
+            self.assertFalse(visit.fs_site_tz)
+            self.assertTrue(self.rows(visit), "the messages are planned, not lost")
+            with self.mock_mail_gateway():
+                self.run_cron()
+                self.assertFalse(self.customer_mails(visit), "nothing goes out in a guessed zone")
+        row = self.rows(visit, kind="confirmation")
+        self.assertEqual(row.state, "planned")
+        self.assertIn("time zone", row.reason)
+        self.assertIn(row, self.to_check(), "to check")
+        no_zone.tz = "Europe/Paris"
+        self.assertFalse(visit.fs_zone_problem)
+        with self.mock_mail_gateway(), freeze_time("2026-06-01 11:00:00"):
+            self.run_cron()
+            self.assertEqual(len(self.customer_mails(visit)), 1)
+        self.assertEqual((row.state, row.reason), ("queued", False))
+        self.assertNotIn(row, self.to_check())
 
     def test_sms_gateway_errors_are_retried_without_duplicates(self):
         self.customer.fs_preferred_channel = "sms"
@@ -435,6 +632,56 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.run_cron()
         self.assertEqual(row.state, "failed")
         self.assertIn("sms_number_format", row.reason)
+
+    def test_a_final_sms_failure_tells_a_real_dispatcher_once(self):
+        self.project.user_id = self.env.ref("base.user_root")  # OdooBot, as in the demo
+        self.customer.fs_preferred_channel = "sms"
+        with freeze_time("2026-06-01 10:00:00"):
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+            row = self.rows(visit, kind="confirmation")
+            with self.mockSMSGateway(sim_error="wrong_number_format"):
+                row.sms_id.send()
+        for moment in ("2026-06-01 10:02:00", "2026-06-01 10:30:00", "2026-06-02 09:00:00"):
+            with freeze_time(moment):
+                self.run_cron()
+        self.assertEqual(row.state, "failed")
+        activity = visit.activity_ids
+        self.assertEqual(len(activity), 1, "once for the row, not once per run")
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
+        user = activity.user_id
+        self.assertTrue(user.has_group("field_service_cx.group_fs_dispatcher"))
+        self.assertTrue(user.active and not user.share and user != self.project.user_id)
+        self.assertIn("Booking confirmation", activity.summary)
+        self.assertIn("sms_number_format", activity.note)
+
+    def test_a_last_failed_e_mail_retry_tells_the_projects_manager(self):
+        self.project.user_id = self.user_dispatcher
+        mail_server = type(self.env["ir.mail_server"])
+        moment = datetime(2026, 6, 1, 10, 0)
+        with freeze_time(moment), self.mock_mail_gateway():
+            visit = self.book(paris(2026, 6, 10, 13, 0))
+            self.run_cron()
+        row = self.rows(visit, kind="confirmation")
+        for _attempt in range(4):
+            self.assertFalse(visit.activity_ids, "nobody is bothered while a retry is due")
+            with (
+                freeze_time(moment),
+                patch.object(mail_server, "connect", side_effect=ConnectionRefusedError("refused")),
+                mute_logger("odoo.addons.mail.models.mail_mail"),
+            ):
+                row.mail_id.send()
+            moment += timedelta(minutes=2)
+            with freeze_time(moment):
+                self.run_cron()
+            if row.state == "failed":
+                break
+            moment = row.retry_at
+            with freeze_time(moment):
+                self.run_cron()  # back to the queue
+        self.assertEqual((row.state, row.attempts), ("failed", 4))
+        self.assertEqual(visit.activity_ids.user_id, self.user_dispatcher)
+        self.assertIn("refused", visit.activity_ids.note)
 
     @freeze_time("2026-06-01 10:00:00")
     def test_broken_template_fails_one_row_not_the_batch(self):

@@ -76,6 +76,9 @@ EVENT_LIFETIME = {
     CANCELLED: timedelta(hours=24),
 }
 
+# A booking confirmation is news for a day; after that the reminders speak for it.
+CONFIRMATION_LIFETIME = timedelta(hours=24)
+
 # SMS gateway failures worth retrying (the account or the service may recover).
 TRANSIENT_SMS_FAILURES = frozenset({"sms_server", "sms_credit", "sms_acc", "unknown"})
 # E-mail failures worth retrying: the outgoing server could not be reached (core leaves the
@@ -227,6 +230,21 @@ def fit_quiet_hours(
             expired=f"quiet hours until {local:%H:%M} end after the message's useful time",
         )
     return Timing(later, note=f"moved out of quiet hours to {local:%Y-%m-%d %H:%M} local time")
+
+
+def event_expiry(
+    kind: str, promised_at: datetime, window_start: datetime, window_end: datetime
+) -> datetime:
+    """Until when the event message of a new promise is worth sending (naive UTC).
+
+    A delay alert until the middle of its new window; a confirmation for a day after the
+    booking, and never once the window has started; any other until the window starts.
+    """
+    if kind == DELAY:
+        return window_start + (window_end - window_start) / 2
+    if kind == CONFIRMATION:
+        return min(window_start, promised_at + CONFIRMATION_LIFETIME)
+    return window_start
 
 
 def reminder_plan(

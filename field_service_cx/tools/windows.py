@@ -30,11 +30,10 @@ def window_problem(
     return None
 
 
-def resolve_zone(*names: str | None) -> tuple[ZoneInfo, str | None]:
-    """The first valid time zone among ``names`` and a note when a given one was invalid.
+def find_zone(*names: str | None) -> tuple[ZoneInfo | None, str | None]:
+    """The first valid time zone among ``names`` (None when there is none) and a note.
 
-    Returns (zone, note): note names the invalid zone that was skipped, so callers can record
-    the fallback; UTC is the last resort.
+    The note names the invalid zone that was skipped, so callers can record the fallback.
     """
     note = None
     for name in names:
@@ -44,7 +43,13 @@ def resolve_zone(*names: str | None) -> tuple[ZoneInfo, str | None]:
             return ZoneInfo(name), note
         except (ZoneInfoNotFoundError, ValueError):
             note = note or f"unknown time zone {name!r}"
-    return UTC, note
+    return None, note
+
+
+def resolve_zone(*names: str | None) -> tuple[ZoneInfo, str | None]:
+    """Like ``find_zone``, with UTC as the last resort."""
+    zone, note = find_zone(*names)
+    return zone or UTC, note
 
 
 def to_local(value: datetime, zone: ZoneInfo) -> datetime:

@@ -59,9 +59,9 @@ class FsBookVisit(models.TransientModel):
             wizard.slot_count = len(offered)
 
     def _fs_zone(self):
-        zone, _note = windows.resolve_zone(
-            self.partner_id.tz, self.project_id.company_id.partner_id.tz, self.env.user.tz
-        )
+        """The zone the visit will have: the customer's, else the company's (never the user's)."""
+        company = self.project_id.company_id or self.env.company
+        zone, _note = windows.resolve_zone(self.partner_id.tz, company.partner_id.tz)
         return zone
 
     def _fs_offered_slots(self):

@@ -127,6 +127,17 @@ def test_quiet_end_on_the_spring_forward_night():
 # ---- staleness, channels, delivery ---------------------------------------------------------
 
 
+def test_a_confirmation_is_news_for_a_day_after_the_booking():
+    booked = datetime(2026, 6, 1, 10, 0)
+    start, end = datetime(2026, 6, 10, 8, 0), datetime(2026, 6, 10, 10, 0)
+    assert r.event_expiry(r.CONFIRMATION, booked, start, end) == datetime(2026, 6, 2, 10, 0)
+    # Booked for this afternoon: the window's start comes first.
+    soon = datetime(2026, 6, 1, 14, 0)
+    assert r.event_expiry(r.CONFIRMATION, booked, soon, soon + timedelta(hours=2)) == soon
+    assert r.event_expiry(r.RESCHEDULED, booked, start, end) == start
+    assert r.event_expiry(r.DELAY, booked, start, end) == datetime(2026, 6, 10, 9, 0)
+
+
 def test_stale_reason_by_state_and_time():
     now = datetime(2026, 6, 10, 12, 0)
     assert r.stale_reason(r.REMINDER, "scheduled", now, now + timedelta(minutes=1)) is None

@@ -31,6 +31,13 @@ def test_unknown_zone_falls_back_with_a_note():
     assert zone == windows.UTC and note is None
 
 
+def test_no_valid_zone_is_found_as_none_never_guessed():
+    assert windows.find_zone(None, "", "Europe/Paris") == (PARIS, None)
+    zone, note = windows.find_zone("Mars/Olympus", None)
+    assert zone is None and "Mars/Olympus" in note
+    assert windows.find_zone(None, "") == (None, None)
+
+
 def test_round_trip_through_local_time():
     utc = datetime(2026, 7, 1, 6, 0)
     local = windows.to_local(utc, PARIS)
