@@ -19,5 +19,6 @@ from . import (
     project_task_messages,
     res_config_settings,
     res_partner,
+    res_users,
 )
 from . import project_task_day_sheet

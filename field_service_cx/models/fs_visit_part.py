@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import geo, kits
 
@@ -19,6 +19,13 @@ class FsVisitPart(models.Model):
     quantity = fields.Float("Needed", digits="Product Unit of Measure", default=1.0)
     quantity_used = fields.Float("Used", digits="Product Unit of Measure")
     from_kit = fields.Boolean(help="Copied from the job type's parts kit.")
+    stock_move_id = fields.Many2one(
+        "stock.move",
+        string="Taken from the van",
+        readonly=True,
+        copy=False,
+        help="The stock move that took the used quantity out of the technician's van.",
+    )
     quantity_in_van = fields.Float(
         "In the van", digits="Product Unit of Measure", compute="_compute_quantity_in_van"
     )
@@ -42,6 +49,64 @@ class FsVisitPart(models.Model):
                     self.env._("%(part)s: quantities needed and used cannot be negative.")
                     % {"part": line.product_id.display_name}
                 )
+
+    def action_fs_use_one(self):
+        return self._fs_change_used(1)
+
+    def action_fs_unuse_one(self):
+        return self._fs_change_used(-1)
+
+    def _fs_change_used(self, step):
+        for line in self:
+            if line.stock_move_id:
+                raise UserError(
+                    self.env._(
+                        "%(part)s was already taken from the van when the visit was done.",
+                        part=line.product_id.display_name,
+                    )
+                )
+            line.quantity_used = max(line.quantity_used + step, 0.0)
+        return True
+
+    def _fs_consume_from_van(self):
+        """Take the used quantities out of the technician's van, once per line (done moves)."""
+        lines = self.filtered(
+            lambda line: line.quantity_used > 0
+            and not line.stock_move_id
+            and line.task_id.fs_technician_id.fs_van_location_id
+        )
+        if not lines:
+            return
+        customers = self.env.ref("stock.stock_location_customers")
+        # sudo: technicians have no stock rights; the move records what left their van
+        moves = (
+            self.env["stock.move"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": line.task_id.display_name,
+                        "origin": line.task_id.display_name,
+                        "product_id": line.product_id.id,
+                        "product_uom": line.product_id.uom_id.id,
+                        "product_uom_qty": line.quantity_used,
+                        "location_id": line.task_id.fs_technician_id.fs_van_location_id.id,
+                        "location_dest_id": customers.id,
+                        "partner_id": line.task_id.fs_site_id.id,
+                        "company_id": (line.task_id.company_id or self.env.company).id,
+                    }
+                    for line in lines
+                ]
+            )
+        )
+        moves._action_confirm()
+        for move, line in zip(moves, lines, strict=True):
+            move.quantity = line.quantity_used
+            move.picked = True
+        moves._action_done()
+        for move, line in zip(moves, lines, strict=True):
+            # sudo: the link is bookkeeping of the system, not the technician's edit
+            line.sudo().stock_move_id = move
 
     @api.depends("product_id", "quantity", "task_id.fs_technician_id.fs_van_location_id")
     def _compute_quantity_in_van(self):

@@ -3,9 +3,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..exceptions import StaleVisitError
+from ..tools import geo, windows
 from ..tools import skills as skill_rules
 from ..tools import visit_states as vs
-from ..tools import windows
 
 # What a technician (who is not a dispatcher) may change on a visit: the field work.
 TECHNICIAN_FIELDS = {
@@ -13,6 +13,7 @@ TECHNICIAN_FIELDS = {
     "fs_en_route_at",
     "fs_arrived_at",
     "fs_done_at",
+    "fs_not_home_at",
     "fs_not_home_reason",
     "fs_access_notes",
     "fs_work_summary",
@@ -152,6 +153,7 @@ class ProjectTask(models.Model):
     )
     fs_site_address = fields.Char(related="fs_site_id.contact_address", string="Address")
     fs_site_phone = fields.Char(related="fs_site_id.phone", string="Site phone")
+    fs_site_navigation_url = fields.Char("Navigate", compute="_compute_fs_site_navigation_url")
     fs_site_latitude = fields.Float(related="fs_site_id.partner_latitude", string="Latitude")
     fs_site_longitude = fields.Float(related="fs_site_id.partner_longitude", string="Longitude")
     fs_site_geolocated = fields.Boolean(
@@ -179,6 +181,12 @@ class ProjectTask(models.Model):
     fs_eta = fields.Datetime("ETA", copy=False, help="Planned (or re-planned) arrival.")
     fs_planned_travel_minutes = fields.Float("Planned travel (min)", copy=False)
     fs_planned_travel_km = fields.Float("Planned travel (km)", copy=False)
+    fs_earlier_open_visit_id = fields.Many2one(
+        "project.task",
+        string="Earlier visit still open",
+        compute="_compute_fs_earlier_open_visit_id",
+        help="An earlier visit of the same technician's day that is not finished yet.",
+    )
     fs_is_late_risk = fields.Boolean(
         "Late / at risk",
         compute="_compute_fs_is_late_risk",
@@ -187,6 +195,41 @@ class ProjectTask(models.Model):
     )
 
     # ---- computes -------------------------------------------------------------------------
+
+    @api.depends("fs_site_latitude", "fs_site_longitude", "fs_site_address")
+    def _compute_fs_site_navigation_url(self):
+        for task in self:
+            task.fs_site_navigation_url = (
+                geo.navigation_url(
+                    task.fs_site_latitude, task.fs_site_longitude, task.fs_site_address
+                )
+                or False
+            )
+
+    @api.depends("fs_technician_id", "fs_visit_date", "fs_route_sequence", "fs_window_start")
+    def _compute_fs_earlier_open_visit_id(self):
+        days = self.filtered(lambda t: t.fs_technician_id and t.fs_visit_date)
+        same_days = self.search(
+            [
+                ("fs_technician_id", "in", days.fs_technician_id.ids),
+                ("fs_visit_date", "in", list(set(days.mapped("fs_visit_date")))),
+                ("fs_state", "in", [vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.ON_SITE]),
+            ]
+            if days
+            else [("id", "=", 0)]
+        )
+        for task in self:
+            earlier = same_days.filtered(
+                lambda other, task=task: other.id != task.id
+                and other.fs_technician_id == task.fs_technician_id
+                and other.fs_visit_date == task.fs_visit_date
+                and other._fs_day_order() < task._fs_day_order()
+            )
+            task.fs_earlier_open_visit_id = earlier.sorted(lambda t: t._fs_day_order())[:1]
+
+    def _fs_day_order(self):
+        """Where the visit sits in its technician's day: the route's stop, else its window."""
+        return (self.fs_route_sequence or 0, self.fs_window_start or fields.Datetime.now(), self.id)
 
     @api.depends("fs_window_start", "fs_window_end", "fs_technician_id")
     def _compute_fs_state(self):
@@ -591,7 +634,8 @@ class ProjectTask(models.Model):
         return (
             self.fs_site_id.tz,
             self.company_id.partner_id.tz,
-            self.project_id.company_id.partner_id.tz,
+            # sudo: a technician follows the visit, not always its project; only the zone is read
+            self.project_id.sudo().company_id.partner_id.tz,
         )
 
     def _fs_zone(self):
@@ -633,7 +677,9 @@ class ProjectTask(models.Model):
                     self.env._("%(visit)s cannot be done yet:\n%(problems)s")
                     % {"visit": task.name, "problems": "\n".join(f"• {p}" for p in problems)}
                 )
-        return self._fs_move(vs.DONE)
+        self._fs_move(vs.DONE)
+        self.fs_part_ids._fs_consume_from_van()
+        return True
 
     def _fs_done_problems(self):
         self.ensure_one()
@@ -649,6 +695,7 @@ class ProjectTask(models.Model):
     def action_fs_not_home(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Customer not home"),
             "res_model": "fs.visit.reason.wizard",
             "view_mode": "form",
             "target": "new",
@@ -658,6 +705,7 @@ class ProjectTask(models.Model):
     def action_fs_cancel(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Cancel visit"),
             "res_model": "fs.visit.reason.wizard",
             "view_mode": "form",
             "target": "new",

@@ -4,6 +4,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from urllib.parse import quote
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -61,3 +62,14 @@ class Throttle:
                     self._sleep(slept)
             self._last = self._clock()
             return slept
+
+
+def navigation_url(latitude: float | None, longitude: float | None, address: str | None) -> str:
+    """A link the phone opens in its maps app, routing to the point (else to the address)."""
+    if is_real_point(latitude, longitude):
+        destination = f"{float(latitude):.6f},{float(longitude):.6f}"
+    elif address and address.strip():
+        destination = " ".join(address.split())
+    else:
+        return ""
+    return "https://www.google.com/maps/dir/?api=1&destination=" + quote(destination, safe=",")

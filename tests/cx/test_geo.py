@@ -41,3 +41,13 @@ def test_throttle_spaces_calls_by_the_interval():
 def test_throttle_refuses_a_negative_interval():
     with pytest.raises(ValueError):
         geo.Throttle(-1)
+
+
+def test_navigation_goes_to_the_point_else_the_address():
+    assert geo.navigation_url(45.764, 4.8357, "ignored") == (
+        "https://www.google.com/maps/dir/?api=1&destination=45.764000,4.835700"
+    )
+    assert geo.navigation_url(0.0, 0.0, "12 rue de la Paix\n75002 Paris") == (
+        "https://www.google.com/maps/dir/?api=1&destination=12%20rue%20de%20la%20Paix%2075002%20Paris"
+    )
+    assert geo.navigation_url(None, None, "  ") == ""

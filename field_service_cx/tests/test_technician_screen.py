@@ -1,0 +1,114 @@
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .common import FieldServiceCase
+
+
+@tagged("post_install", "-at_install")
+class TestTechnicianScreen(FieldServiceCase):
+    """What a technician does on the phone, as the technician (not as the superuser)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.visit = cls.create_visit(name="Anna's boiler", fs_technician_id=cls.anna.id)
+        cls.as_anna = cls.visit.with_user(cls.user_anna)
+
+    def test_technician_marks_customer_not_home_through_the_dialog(self):
+        self.as_anna.action_fs_on_my_way()
+        action = self.as_anna.action_fs_not_home()
+        self.assertEqual(action["name"], "Customer not home")
+        Wizard = self.env[action["res_model"]].with_user(self.user_anna)
+        wizard = Form(Wizard.with_context(**action["context"]))
+        wizard.reason = "Nobody answered the door or the phone"
+        wizard.save().action_confirm()
+        self.assertEqual(self.visit.fs_state, "not_home")
+        self.assertTrue(self.visit.fs_not_home_at)
+
+    def test_technician_cannot_clear_required_or_rename_checklist_items(self):
+        line = self.as_anna.fs_checklist_line_ids.filtered("required")
+        with self.assertRaisesRegex(AccessError, "Required"):
+            line.required = False
+        with self.assertRaises(AccessError):
+            line.name = "Skip the flue"
+        with self.assertRaises(AccessError):
+            self.as_anna.write({"fs_checklist_line_ids": [(1, line.id, {"required": False})]})
+        self.assertTrue(self.visit.fs_checklist_line_ids.filtered("required"))
+        line.is_done = True  # ticking stays theirs
+        self.assertTrue(line.is_done)
+
+    def test_required_open_item_blocks_done_naming_it(self):
+        self.as_anna.action_fs_on_my_way()
+        self.as_anna.action_fs_arrive()
+        with self.assertRaisesRegex(UserError, "Check flue"):
+            self.as_anna.action_fs_done()
+        self.assertEqual(self.visit.fs_state, "on_site")
+
+    def test_technician_cannot_change_window_job_type_or_technician(self):
+        for field, value in (
+            ("fs_window_start", self.day.replace(hour=7)),
+            ("fs_window_end", self.day.replace(hour=11)),
+            ("fs_job_type_id", False),
+            ("fs_technician_id", self.bob.id),
+        ):
+            with self.subTest(field=field), self.assertRaises(AccessError):
+                self.as_anna.write({field: value})
+        self.assertEqual(self.visit.fs_technician_id, self.anna)
+        self.assertEqual(self.visit.fs_job_type_id, self.job_type)
+
+    def test_technician_form_shows_nothing_they_may_not_change_as_editable(self):
+        self.as_anna.action_fs_on_my_way()
+        self.as_anna.action_fs_arrive()
+        form = Form(self.as_anna, view="field_service_cx.project_task_view_form_fs_technician")
+        for name in ("fs_window_start", "fs_job_type_id", "fs_technician_id", "partner_id"):
+            if name in form._view["fields"]:
+                self.assertTrue(form._get_modifier(name, "readonly"), name)
+        line_form = form.fs_checklist_line_ids.edit(0)
+        self.assertTrue(line_form._get_modifier("required", "readonly"))
+        self.assertTrue(line_form._get_modifier("name", "readonly"))
+
+    def test_used_part_leaves_the_van_once(self):
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(self.valve, self.van_anna, 5)
+        part = self.as_anna.fs_part_ids
+        self.as_anna.action_fs_on_my_way()
+        self.as_anna.action_fs_arrive()
+        part.action_fs_use_one()
+        part.action_fs_use_one()
+        part.action_fs_use_one()
+        part.action_fs_unuse_one()
+        self.assertEqual(part.quantity_used, 2)
+        self.as_anna.fs_checklist_line_ids.filtered("required").is_done = True
+        self.as_anna.action_fs_done()
+        self.assertEqual(Quant._get_available_quantity(self.valve, self.van_anna), 3)
+        move = part.stock_move_id
+        self.assertEqual(move.state, "done")
+        self.assertEqual(move.location_dest_id, self.env.ref("stock.stock_location_customers"))
+        self.assertEqual(move.quantity, 2)
+        # Done again (e.g. a retried request) moves nothing more.
+        part.sudo()._fs_consume_from_van()
+        self.assertEqual(Quant._get_available_quantity(self.valve, self.van_anna), 3)
+
+    def test_later_visit_knows_an_earlier_one_is_open(self):
+        later = self.create_visit(
+            name="Later visit",
+            fs_technician_id=self.anna.id,
+            fs_window_start=self.day.replace(hour=11),
+            fs_window_end=self.day.replace(hour=13),
+        )
+        self.assertEqual(later.with_user(self.user_anna).fs_earlier_open_visit_id, self.visit)
+        self.assertFalse(self.as_anna.fs_earlier_open_visit_id)
+
+    def test_new_technician_lands_on_my_day(self):
+        my_day = self.env.ref("field_service_cx.action_fs_my_day")
+        tech = mail_new_test_user(
+            self.env, login="fs_new_tech", groups="field_service_cx.group_fs_technician"
+        )
+        self.assertEqual(tech.action_id.id, my_day.id)
+        self.assertEqual(self.user_anna.action_id.id, my_day.id)
+        self.assertFalse(self.user_dispatcher.action_id)
+        clerk = mail_new_test_user(self.env, login="fs_clerk", groups="base.group_user")
+        self.assertFalse(clerk.action_id)
+        clerk.groups_id = [(4, self.env.ref("field_service_cx.group_fs_technician").id)]
+        self.assertEqual(clerk.action_id.id, my_day.id)
