@@ -712,6 +712,17 @@ class ProjectTask(models.Model):
             "context": {"default_task_ids": self.ids, "default_target_state": vs.CANCELLED},
         }
 
+    def action_fs_add_photo(self, kind, image):
+        """Add a photo taken on site (the visit screen's camera button)."""
+        self.ensure_one()
+        kinds = dict(self.env["fs.visit.photo"]._fields["kind"].selection)
+        if kind not in kinds:
+            raise UserError(self.env._("A photo is taken before or after the work."))
+        if not image:
+            raise UserError(self.env._("The photo is empty: please take it again."))
+        self.env["fs.visit.photo"].create({"task_id": self.id, "kind": kind, "image": image})
+        return True
+
     def action_fs_reopen(self):
         return self._fs_move(vs.TO_SCHEDULE, {"state": "01_in_progress"})
 

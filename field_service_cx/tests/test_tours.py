@@ -33,3 +33,33 @@ class TestTechnicianDayOnPhone(HttpCase, FieldServiceCase):
             login="fs_anna_tech",
         )
         self.assertEqual(visit.fs_state, "done")
+
+    def test_technician_walks_a_two_visit_day_from_login(self):
+        now = datetime.now().replace(microsecond=0)
+        self.job_type.requires_signature = True
+        self.env["stock.quant"]._update_available_quantity(self.valve, self.van_anna, 4)
+        self.user_anna.action_id = False
+        self.user_anna._fs_set_technician_home_action()  # as for a new technician
+        first, second = (
+            self.create_visit(
+                name=name,
+                fs_technician_id=self.anna.id,
+                fs_window_start=now + timedelta(hours=hours),
+                fs_window_end=now + timedelta(hours=hours + 2),
+                fs_access_notes="Gate code 1234",
+            )
+            for name, hours in (("Tour visit one", 0), ("Tour visit two", 3))
+        )
+        self.customer.phone = "04 72 00 00 00"
+        self.start_tour("/odoo", "fs_technician_two_visit_day", login="fs_anna_tech")
+        self.assertEqual(first.fs_state, "done")
+        self.assertEqual(first.fs_part_ids.quantity_used, 1)
+        self.assertEqual(first.fs_part_ids.stock_move_id.state, "done")
+        self.assertEqual(
+            self.env["stock.quant"]._get_available_quantity(self.valve, self.van_anna), 3
+        )
+        self.assertEqual(first.fs_photo_ids.kind, "after")
+        self.assertTrue(first.fs_signature)
+        self.assertIn("replaced one valve", first.fs_work_summary)
+        self.assertEqual(second.fs_state, "not_home")
+        self.assertEqual(second.fs_not_home_reason, "Nobody answered the door or the phone")

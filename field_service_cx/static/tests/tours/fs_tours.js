@@ -56,3 +56,167 @@ registry.category("web_tour.tours").add("fs_technician_day_phone", {
         },
     ],
 });
+
+// Nothing on the screen is wider than the phone: no sideways scrolling.
+function noHorizontalOverflow(trigger, screen) {
+    return {
+        content: `no horizontal overflow on ${screen}`,
+        trigger,
+        run() {
+            const width = document.documentElement.scrollWidth;
+            if (width > window.innerWidth) {
+                throw new Error(`${screen} is ${width}px wide on a ${window.innerWidth}px screen`);
+            }
+        },
+    };
+}
+
+// A 1 × 1 PNG, what the phone's camera hands over in this tour.
+const PHOTO_PNG =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+
+// A technician logs in on a phone and works a two-visit day from the landing page: visit 1
+// from "on my way" to "done" (checklist, a part, a photo, the signature), visit 2 not home.
+registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "lands on My day",
+            trigger: '.o_fs_day .o_kanban_record:contains("Tour visit one")',
+        },
+        noHorizontalOverflow('.o_fs_day .o_kanban_record:contains("Tour visit two")', "My day"),
+        {
+            content: "open visit 1",
+            trigger: '.o_fs_day .o_kanban_record:contains("Tour visit one")',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit .o_fs_visit_title:contains("Tour visit one")',
+        },
+        {
+            content: "the brief: access notes, phone to call, address to navigate",
+            trigger: '.o_fs_visit .o_fs_brief:contains("Gate code 1234") a[href^="tel:"]',
+        },
+        {
+            trigger: '.o_fs_visit .o_fs_brief a[href*="maps"]',
+        },
+        noHorizontalOverflow(".o_fs_visit", "the visit, scheduled"),
+        {
+            trigger: '.o_fs_next button[name="action_fs_on_my_way"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit [name="fs_state"]:contains("On the way")',
+        },
+        noHorizontalOverflow(".o_fs_visit", "the visit, on the way"),
+        {
+            trigger: '.o_fs_next button[name="action_fs_arrive"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit [name="fs_state"]:contains("On site")',
+        },
+        noHorizontalOverflow(".o_fs_visit", "the visit, on site"),
+        {
+            content: "tick the required checklist item",
+            trigger: '.o_fs_checklist .o_data_row:contains("Check flue") .o_boolean_toggle input',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_checklist .o_data_row:contains("Check flue") .o_boolean_toggle input:checked',
+        },
+        {
+            content: "one valve used",
+            trigger: '.o_fs_parts .o_kanban_record:contains("Valve (test)") button[name="action_fs_use_one"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_parts .o_kanban_record:contains("Valve (test)"):contains("Used 1")',
+        },
+        {
+            content: "take a photo (the camera hands over a picture)",
+            trigger: ".o_fs_photo_capture label.o_fs_photo_after",
+            run() {
+                const input = this.anchor.querySelector("input[type=file]");
+                const bytes = Uint8Array.from(atob(PHOTO_PNG), (c) => c.charCodeAt(0));
+                const files = new DataTransfer();
+                files.items.add(new File([bytes], "boiler.png", { type: "image/png" }));
+                input.files = files.files;
+                input.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
+            trigger: ".o_fs_photos .o_kanban_record img",
+        },
+        {
+            trigger: '.o_fs_summary textarea',
+            run: "edit Cleaned the burner, replaced one valve.",
+        },
+        {
+            trigger: '.o_fs_visit [name="fs_signed_by"] input',
+            run: "edit Claire Martin",
+        },
+        {
+            content: "the customer signs",
+            trigger: ".o_fs_signature .o_signature",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_web_sign_auto_button.active",
+        },
+        {
+            trigger: '.modal .modal-footer button.btn-primary:contains("Adopt")',
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_signature img",
+        },
+        noHorizontalOverflow(".o_fs_visit", "the visit, signed"),
+        {
+            trigger: '.o_fs_next button[name="action_fs_done"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit [name="fs_state"]:contains("Done")',
+        },
+        noHorizontalOverflow(".o_fs_visit", "the visit, done"),
+        {
+            content: "back to My day",
+            trigger: ".o_breadcrumb .o_back_button, .o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "open visit 2",
+            trigger: '.o_fs_day .o_kanban_record:contains("Tour visit two")',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit .o_fs_visit_title:contains("Tour visit two")',
+        },
+        {
+            trigger: '.o_fs_next button[name="action_fs_on_my_way"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_next button[name="action_fs_not_home"]',
+            run: "click",
+        },
+        {
+            content: "the dialog says what it is for",
+            trigger: '.modal .modal-title:contains("Customer not home")',
+        },
+        noHorizontalOverflow(".modal .modal-title", "the not-home dialog"),
+        {
+            trigger: '.modal [name="reason"] textarea',
+            run: "edit Nobody answered the door or the phone",
+        },
+        {
+            trigger: '.modal .modal-footer button[name="action_confirm"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit [name="fs_state"]:contains("Customer not home")',
+        },
+        noHorizontalOverflow(".o_fs_visit", "the visit, not home"),
+    ],
+});
