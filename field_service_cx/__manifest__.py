@@ -37,6 +37,7 @@
         "views/fs_message_views.xml",
         "views/res_config_settings_views.xml",
         "views/field_service_cx_menus.xml",
+        "data/res_users_data.xml",
     ],
     "demo": [
         "demo/fs_demo_company.xml",

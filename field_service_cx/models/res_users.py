@@ -16,6 +16,13 @@ class ResUsers(models.Model):
             self._fs_set_technician_home_action()
         return result
 
+    @api.model
+    def _fs_set_technician_home_action_all(self):
+        group = self.env.ref("field_service_cx.group_fs_technician")
+        self.with_context(active_test=False).search(
+            [("groups_id", "in", group.ids), ("action_id", "=", False), ("share", "=", False)]
+        )._fs_set_technician_home_action()
+
     def _fs_set_technician_home_action(self):
         """Technicians (not dispatchers) without a home action land on "My day"."""
         my_day = self.env.ref("field_service_cx.action_fs_my_day", raise_if_not_found=False)

@@ -112,3 +112,12 @@ class TestTechnicianScreen(FieldServiceCase):
         self.assertFalse(clerk.action_id)
         clerk.groups_id = [(4, self.env.ref("field_service_cx.group_fs_technician").id)]
         self.assertEqual(clerk.action_id.id, my_day.id)
+
+    def test_technicians_there_before_the_module_land_on_my_day_keeping_a_chosen_one(self):
+        my_day = self.env.ref("field_service_cx.action_fs_my_day")
+        chosen = self.env.ref("field_service_cx.action_fs_visits")
+        self.user_anna.action_id = False
+        self.user_bob.action_id = chosen.id
+        self.env["res.users"]._fs_set_technician_home_action_all()
+        self.assertEqual(self.user_anna.action_id.id, my_day.id)
+        self.assertEqual(self.user_bob.action_id.id, chosen.id)
