@@ -178,6 +178,12 @@ class ProjectTask(models.Model):
     fs_cancel_reason = fields.Text("Cancel reason", copy=False)
     # Written by the route planner (field_service_routing); read by messages and the portal.
     fs_route_sequence = fields.Integer("Stop", copy=False, help="Order in the technician's day.")
+    fs_day_stop_number = fields.Integer(
+        "Stop number",
+        compute="_compute_fs_day_stop_number",
+        help="The visit's place in its technician's planned day, counted as its customer is "
+        "told (\"stop 3 of today\"): the routed visits before it that are not cancelled, plus one.",
+    )
     fs_eta = fields.Datetime("ETA", copy=False, help="Planned (or re-planned) arrival.")
     fs_planned_travel_minutes = fields.Float("Planned travel (min)", copy=False)
     fs_planned_travel_km = fields.Float("Planned travel (km)", copy=False)
@@ -226,6 +232,36 @@ class ProjectTask(models.Model):
                 and other._fs_day_order() < task._fs_day_order()
             )
             task.fs_earlier_open_visit_id = earlier.sorted(lambda t: t._fs_day_order())[:1]
+
+    @api.depends("fs_technician_id", "fs_visit_date", "fs_route_sequence", "fs_state")
+    def _compute_fs_day_stop_number(self):
+        routed = self.filtered(
+            lambda t: t.fs_technician_id and t.fs_visit_date and t.fs_route_sequence > 0
+        )
+        same_days = self.search(
+            [
+                ("fs_technician_id", "in", routed.fs_technician_id.ids),
+                ("fs_visit_date", "in", list(set(routed.mapped("fs_visit_date")))),
+                ("fs_route_sequence", ">", 0),
+                ("fs_state", "!=", vs.CANCELLED),
+            ]
+            if routed
+            else [("id", "=", 0)]
+        )
+        for task in self:
+            task.fs_day_stop_number = (
+                1
+                + len(
+                    same_days.filtered(
+                        lambda other, task=task: other.id != task.id
+                        and other.fs_technician_id == task.fs_technician_id
+                        and other.fs_visit_date == task.fs_visit_date
+                        and other.fs_route_sequence < task.fs_route_sequence
+                    )
+                )
+                if task in routed
+                else 0
+            )
 
     def _fs_day_order(self):
         """Where the visit sits in its technician's day: the route's stop, else its window."""

@@ -100,6 +100,18 @@ class TestTechnicianScreen(FieldServiceCase):
         self.assertEqual(later.with_user(self.user_anna).fs_earlier_open_visit_id, self.visit)
         self.assertFalse(self.as_anna.fs_earlier_open_visit_id)
 
+    def test_stop_numbers_skip_cancelled_visits_as_the_customer_is_told(self):
+        common = {"fs_technician_id": self.anna.id}
+        self.visit.fs_route_sequence = 1
+        cancelled = self.create_visit(name="Cancelled", fs_route_sequence=2, **common)
+        cancelled._fs_move("cancelled", {"fs_cancel_reason": "test"})
+        later = self.create_visit(name="Later", fs_route_sequence=3, **common)
+        unrouted = self.create_visit(name="Unrouted", **common)
+        self.assertEqual(
+            (self.visit | later | unrouted).with_user(self.user_anna).mapped("fs_day_stop_number"),
+            [1, 2, 0],
+        )
+
     def test_new_technician_lands_on_my_day(self):
         my_day = self.env.ref("field_service_cx.action_fs_my_day")
         tech = mail_new_test_user(
