@@ -53,6 +53,8 @@
             "field_service_cx/static/src/js/fs_dispatch_calendar.js",
             "field_service_cx/static/src/js/fs_photo_capture.js",
             "field_service_cx/static/src/xml/fs_photo_capture.xml",
+            "field_service_cx/static/src/js/fs_my_day.js",
+            "field_service_cx/static/src/xml/fs_my_day.xml",
         ],
         "web.assets_tests": [
             "field_service_cx/static/tests/tours/*.js",

@@ -182,7 +182,7 @@ class ProjectTask(models.Model):
         "Stop number",
         compute="_compute_fs_day_stop_number",
         help="The visit's place in its technician's planned day, counted as its customer is "
-        "told (\"stop 3 of today\"): the routed visits before it that are not cancelled, plus one.",
+        'told ("stop 3 of today"): the routed visits before it that are not cancelled, plus one.',
     )
     fs_eta = fields.Datetime("ETA", copy=False, help="Planned (or re-planned) arrival.")
     fs_planned_travel_minutes = fields.Float("Planned travel (min)", copy=False)

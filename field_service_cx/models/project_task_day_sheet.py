@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from ..tools import day_sheet, windows
@@ -54,3 +54,37 @@ class ProjectTask(models.Model):
                 )
             days.append((technician.name, stops))
         return day_sheet.build_day_sheets(self.env._("Day sheet %s") % day, days)
+
+    @api.model
+    def fs_my_day_summary(self):
+        """My day's header for the signed-in technician: visits, first departure, planned km."""
+        visits = self.search(
+            [
+                ("fs_technician_user_id", "=", self.env.uid),
+                ("fs_visit_date", "=", fields.Date.context_today(self)),
+                ("fs_state", "!=", vs.CANCELLED),
+            ],
+            order="fs_route_sequence, fs_window_start, id",
+        )
+        summary = day_sheet.summarize_day(
+            [
+                day_sheet.DayStop(
+                    window_start=visit.fs_window_start,
+                    eta=visit.fs_eta,
+                    travel_minutes=visit.fs_planned_travel_minutes,
+                    travel_km=visit.fs_planned_travel_km,
+                    is_open=visit.fs_state in vs.OPEN_STATES,
+                )
+                for visit in visits
+            ]
+        )
+        departure = ""
+        if summary.first_departure:
+            zone, _note = visits[0]._fs_zone()
+            departure = windows.to_local(summary.first_departure, zone).strftime("%H:%M")
+        return {
+            "visits": summary.visits,
+            "open_visits": summary.open_visits,
+            "first_departure": departure,
+            "km": summary.km,
+        }

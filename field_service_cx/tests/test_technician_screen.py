@@ -1,7 +1,10 @@
+from datetime import datetime, timedelta
+
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from ..tools import windows
 from .common import FieldServiceCase
 
 
@@ -111,6 +114,27 @@ class TestTechnicianScreen(FieldServiceCase):
             (self.visit | later | unrouted).with_user(self.user_anna).mapped("fs_day_stop_number"),
             [1, 2, 0],
         )
+
+    def test_my_day_summary_counts_todays_visits_and_the_departure(self):
+        now = datetime.now().replace(microsecond=0, second=0)
+        self.visit.write(
+            {
+                "fs_window_start": now,
+                "fs_window_end": now + timedelta(hours=2),
+                "fs_eta": now + timedelta(minutes=30),
+                "fs_planned_travel_minutes": 20,
+                "fs_planned_travel_km": 12.5,
+                "fs_route_sequence": 1,
+            }
+        )
+        self.create_visit(
+            name="Not Anna's", fs_window_start=now, fs_window_end=now + timedelta(hours=2)
+        )
+        summary = self.env["project.task"].with_user(self.user_anna).fs_my_day_summary()
+        self.assertEqual((summary["visits"], summary["open_visits"], summary["km"]), (1, 1, 12.5))
+        zone, _note = self.visit._fs_zone()
+        departure = windows.to_local(now + timedelta(minutes=10), zone).strftime("%H:%M")
+        self.assertEqual(summary["first_departure"], departure)
 
     def test_new_technician_lands_on_my_day(self):
         my_day = self.env.ref("field_service_cx.action_fs_my_day")

@@ -3,6 +3,7 @@
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import xlsxwriter
 
@@ -30,6 +31,45 @@ class SheetStop:
     job: str
     parts: str
     access: str
+
+
+@dataclass(frozen=True)
+class DayStop:
+    """One visit of the day, in route order, as the summary needs it."""
+
+    window_start: datetime | None
+    eta: datetime | None
+    travel_minutes: float
+    travel_km: float
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    visits: int
+    open_visits: int
+    first_departure: datetime | None
+    km: float
+
+
+def summarize_day(stops: Sequence[DayStop]) -> DaySummary:
+    """Visits, those still open, when to leave for the first one, and the planned kilometres.
+
+    The departure is the first stop's planned arrival (else its window's start) less its
+    planned travel time.
+    """
+    departure = None
+    if stops:
+        first = stops[0]
+        arrival = first.eta or first.window_start
+        if arrival:
+            departure = arrival - timedelta(minutes=max(first.travel_minutes, 0.0))
+    return DaySummary(
+        visits=len(stops),
+        open_visits=sum(1 for stop in stops if stop.is_open),
+        first_departure=departure,
+        km=round(sum(max(stop.travel_km, 0.0) for stop in stops), 1),
+    )
 
 
 def build_day_sheets(title: str, days: Sequence[tuple[str, Sequence[SheetStop]]]) -> bytes:

@@ -152,7 +152,9 @@ class TestVisitPage(VisitPageCase):
         self.assertEqual(data["state"], "scheduled")
         self.assertEqual((data["stop_number"], data["stops_before"]), (3, 1))
         self.assertIn("You are stop 3 of today, 1 visit(s) before you.", data["stops_text"])
-        self.assertEqual(self.visit.fs_day_stop_number, 3, "the technician's stop is the customer's")
+        self.assertEqual(
+            self.visit.fs_day_stop_number, 3, "the technician's stop is the customer's"
+        )
         self.assertIsNone(data["eta_minutes"])
         page = self.url_open(self.visit_url()).text
         self.assertIn("You are stop 3 of today", page)  # the same, without JavaScript

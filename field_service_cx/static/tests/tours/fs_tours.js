@@ -84,6 +84,10 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
             content: "lands on My day",
             trigger: '.o_fs_day .o_kanban_record:contains("Tour visit one")',
         },
+        {
+            content: "the day's summary on top",
+            trigger: '.o_fs_day .o_fs_day_summary:contains("2 visit(s) today, 2 to go")',
+        },
         noHorizontalOverflow('.o_fs_day .o_kanban_record:contains("Tour visit two")', "My day"),
         {
             content: "open visit 1",
