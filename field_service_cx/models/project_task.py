@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
+from odoo.tools.mail import html_to_inner_content
 
 from ..exceptions import StaleVisitError
 from ..tools import geo, windows
@@ -178,6 +179,11 @@ class ProjectTask(models.Model):
     fs_cancel_reason = fields.Text("Cancel reason", copy=False)
     # Written by the route planner (field_service_routing); read by messages and the portal.
     fs_route_sequence = fields.Integer("Stop", copy=False, help="Order in the technician's day.")
+    fs_site_history = fields.Text(
+        "Last visits here",
+        compute="_compute_fs_site_history",
+        help="The last visits closed at this site: date, technician, work done, photos.",
+    )
     fs_day_stop_number = fields.Integer(
         "Stop number",
         compute="_compute_fs_day_stop_number",
@@ -262,6 +268,41 @@ class ProjectTask(models.Model):
                 if task in routed
                 else 0
             )
+
+    @api.depends("fs_site_id")
+    def _compute_fs_site_history(self):
+        sites = self.fs_site_id
+        # sudo: a technician reads what colleagues did at the site before ringing the bell;
+        # only the date, name, work summary and photo count leave.
+        earlier = (
+            self.sudo().search(
+                [
+                    ("fs_site_id", "in", sites.ids),
+                    ("fs_state", "in", [vs.DONE, vs.NOT_HOME]),
+                ],
+                order="fs_done_at desc, fs_not_home_at desc, id desc",
+            )
+            if sites
+            else self.browse()
+        )
+        for task in self:
+            lines = []
+            for visit in earlier.filtered(
+                lambda v, task=task: v.fs_site_id == task.fs_site_id and v.id != task._origin.id
+            )[:3]:
+                moment = visit.fs_done_at or visit.fs_not_home_at
+                work = " ".join(html_to_inner_content(visit.fs_work_summary or "").split())
+                if visit.fs_state == vs.NOT_HOME:
+                    work = self.env._("Customer not home")
+                parts = [
+                    format_date(self.env, moment) if moment else "",
+                    visit.fs_technician_id.name or "",
+                    work[:140],
+                ]
+                if visit.fs_photo_ids:
+                    parts.append(self.env._("%(count)s photo(s)", count=len(visit.fs_photo_ids)))
+                lines.append(" · ".join(part for part in parts if part))
+            task.fs_site_history = "\n".join(lines) or False
 
     def _fs_day_order(self):
         """Where the visit sits in its technician's day: the route's stop, else its window."""

@@ -136,6 +136,19 @@ class TestTechnicianScreen(FieldServiceCase):
         departure = windows.to_local(now + timedelta(minutes=10), zone).strftime("%H:%M")
         self.assertEqual(summary["first_departure"], departure)
 
+    def test_last_visits_at_the_site_show_colleagues_work(self):
+        earlier = self.create_visit(
+            name="Bob's earlier visit", fs_job_type_id=False, fs_technician_id=self.bob.id
+        )
+        earlier.write({"fs_work_summary": "<p>Replaced the <b>pump</b></p>"})
+        earlier._fs_move("en_route")
+        earlier._fs_move("on_site")
+        earlier.fs_checklist_line_ids.is_done = True
+        earlier.action_fs_done()
+        history = self.as_anna.fs_site_history
+        self.assertIn("Bob Tech · Replaced the pump", history)
+        self.assertNotIn("<b>", history)
+
     def test_new_technician_lands_on_my_day(self):
         my_day = self.env.ref("field_service_cx.action_fs_my_day")
         tech = mail_new_test_user(
