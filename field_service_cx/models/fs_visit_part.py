@@ -77,6 +77,11 @@ class FsVisitPart(models.Model):
         )
         if not lines:
             return
+        shortfall = {
+            line: line.quantity_used - line.quantity_in_van
+            for line in lines
+            if line.quantity_used > line.quantity_in_van
+        }
         customers = self.env.ref("stock.stock_location_customers")
         # sudo: technicians have no stock rights; the move records what left their van
         moves = (
@@ -107,6 +112,18 @@ class FsVisitPart(models.Model):
         for move, line in zip(moves, lines, strict=True):
             # sudo: the link is bookkeeping of the system, not the technician's edit
             line.sudo().stock_move_id = move
+        for task in lines.task_id:
+            short = [(line, qty) for line, qty in shortfall.items() if line.task_id == task]
+            if short:
+                task.message_post(
+                    body=self.env._(
+                        "Used more than the van held, to restock: %(parts)s.",
+                        parts=", ".join(
+                            f"{line.product_id.display_name} × {qty:g}" for line, qty in short
+                        ),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     @api.depends("product_id", "quantity", "task_id.fs_technician_id.fs_van_location_id")
     def _compute_quantity_in_van(self):

@@ -93,6 +93,17 @@ class TestTechnicianScreen(FieldServiceCase):
         part.sudo()._fs_consume_from_van()
         self.assertEqual(Quant._get_available_quantity(self.valve, self.van_anna), 3)
 
+    def test_parts_used_beyond_the_van_are_listed_to_restock(self):
+        self.env["stock.quant"]._update_available_quantity(self.valve, self.van_anna, 1)
+        self.as_anna.action_fs_on_my_way()
+        self.as_anna.action_fs_arrive()
+        self.as_anna.fs_part_ids.quantity_used = 3
+        self.as_anna.fs_checklist_line_ids.filtered("required").is_done = True
+        self.as_anna.action_fs_done()
+        self.assertEqual(self.visit.fs_part_ids.stock_move_id.quantity, 3)
+        notes = self.visit.message_ids.filtered(lambda m: "to restock" in (m.body or ""))
+        self.assertIn("Valve (test) × 2", notes.body)
+
     def test_later_visit_knows_an_earlier_one_is_open(self):
         later = self.create_visit(
             name="Later visit",
