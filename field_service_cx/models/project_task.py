@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
-from odoo.tools.mail import html_to_inner_content
+from odoo.tools.mail import html_to_inner_content, plaintext2html
 
 from ..exceptions import StaleVisitError
 from ..tools import geo, windows
@@ -18,6 +18,7 @@ TECHNICIAN_FIELDS = {
     "fs_not_home_reason",
     "fs_access_notes",
     "fs_work_summary",
+    "fs_work_summary_text",
     "fs_checklist_line_ids",
     "fs_part_ids",
     "fs_photo_ids",
@@ -143,6 +144,12 @@ class ProjectTask(models.Model):
         "Access notes", help="Gate code, pets, parking: what the technician needs to get in."
     )
     fs_work_summary = fields.Html("Work done", copy=False)
+    fs_work_summary_text = fields.Text(
+        "Work done (text)",
+        compute="_compute_fs_work_summary_text",
+        inverse="_inverse_fs_work_summary_text",
+        help="The work summary as plain text, as the technician types it on the phone.",
+    )
     fs_site_id = fields.Many2one(
         "res.partner",
         string="Site",
@@ -268,6 +275,20 @@ class ProjectTask(models.Model):
                 if task in routed
                 else 0
             )
+
+    @api.depends("fs_work_summary")
+    def _compute_fs_work_summary_text(self):
+        for task in self:
+            task.fs_work_summary_text = (
+                html_to_inner_content(task.fs_work_summary).strip()
+                if task.fs_work_summary
+                else False
+            )
+
+    def _inverse_fs_work_summary_text(self):
+        for task in self:
+            text = (task.fs_work_summary_text or "").strip()
+            task.fs_work_summary = plaintext2html(text) if text else False
 
     @api.depends("fs_site_id")
     def _compute_fs_site_history(self):

@@ -104,6 +104,12 @@ class TestTechnicianScreen(FieldServiceCase):
         notes = self.visit.message_ids.filtered(lambda m: "to restock" in (m.body or ""))
         self.assertIn("Valve (test) × 2", notes.body)
 
+    def test_work_summary_is_typed_as_plain_text(self):
+        self.visit.fs_work_summary = "<p>Cleaned the <b>burner</b></p>"
+        self.assertEqual(self.as_anna.fs_work_summary_text, "Cleaned the burner")
+        self.as_anna.fs_work_summary_text = "Replaced a valve <tested>\nAll good"
+        self.assertIn("Replaced a valve &lt;tested&gt;<br>All good", self.visit.fs_work_summary)
+
     def test_later_visit_knows_an_earlier_one_is_open(self):
         later = self.create_visit(
             name="Later visit",

@@ -153,7 +153,7 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
             trigger: ".o_fs_photos .o_kanban_record img",
         },
         {
-            trigger: '.o_fs_summary textarea',
+            trigger: ".o_fs_summary textarea",
             run: "edit Cleaned the burner, replaced one valve.",
         },
         {
