@@ -12,7 +12,7 @@ class FsBookingLock(models.Model):
     """
 
     _name = "fs.booking.lock"
-    _description = "Customer booking lock (one per technician)"
+    _description = "Booking lock (one per technician)"
 
     technician_id = fields.Many2one("hr.employee", required=True, ondelete="cascade")
     version = fields.Integer(default=0)
