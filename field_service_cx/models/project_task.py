@@ -639,6 +639,9 @@ class ProjectTask(models.Model):
                 [("fs_is_field_service", "=", True), ("company_id", "in", company_ids)], limit=1
             )
             defaults["project_id"] = project.id or False
+            if project and "company_id" in fields_list:
+                # Else core's company onchange empties a project of another company (none).
+                defaults["company_id"] = project.company_id.id
         return defaults
 
     @api.constrains("partner_id", "fs_window_start", "fs_technician_id", "project_id")

@@ -191,11 +191,14 @@ class TestBooking(FieldServiceCase):
     def test_new_from_visits_is_a_field_service_visit(self):
         action = self.env.ref("field_service_cx.action_fs_visits")
         Task = self.env["project.task"].with_user(self.user_dispatcher)
-        defaults = Task.with_context(fs_visit_views=1).default_get(["project_id"])
-        self.assertTrue(
-            self.env["project.project"].browse(defaults["project_id"]).fs_is_field_service
-        )
         form_view = action.view_ids.filtered(lambda view: view.view_mode == "form").view_id
+        new = Form(Task.with_context(fs_visit_views=1), view=form_view)
+        self.assertTrue(new.project_id.fs_is_field_service, "not a private task")
+        new.name = "Leaking tap"
+        with self.assertRaisesRegex(AssertionError, "partner_id"):
+            new.save()  # the customer is required, as the web client refuses
+        new.partner_id = self.customer
+        self.assertTrue(new.save().fs_is_visit)
         self.assertEqual(
             form_view, self.env.ref("field_service_cx.project_task_view_form_fs_visit")
         )
