@@ -642,6 +642,8 @@ class ProjectTask(models.Model):
             if project and "company_id" in fields_list:
                 # Else core's company onchange empties a project of another company (none).
                 defaults["company_id"] = project.company_id.id
+            if "user_ids" in fields_list:
+                defaults["user_ids"] = []  # a visit's assignee is its technician, not the office
         return defaults
 
     @api.constrains("partner_id", "fs_window_start", "fs_technician_id", "project_id")
@@ -762,6 +764,14 @@ class ProjectTask(models.Model):
             per_window=settings["per_window"],
             exclude=exclude,
             preferred=preferred,
+            homes={
+                tech.id: (
+                    tech.fs_start_partner_id.partner_latitude,
+                    tech.fs_start_partner_id.partner_longitude,
+                )
+                for tech in qualified
+                if tech.fs_start_partner_id
+            },
         )
 
     # ---- the day's moves ------------------------------------------------------------------

@@ -194,6 +194,7 @@ class TestBooking(FieldServiceCase):
         form_view = action.view_ids.filtered(lambda view: view.view_mode == "form").view_id
         new = Form(Task.with_context(fs_visit_views=1), view=form_view)
         self.assertTrue(new.project_id.fs_is_field_service, "not a private task")
+        self.assertFalse(new.user_ids, "assigned to its technician, not to the dispatcher")
         new.name = "Leaking tap"
         with self.assertRaisesRegex(AssertionError, "partner_id"):
             new.save()  # the customer is required, as the web client refuses

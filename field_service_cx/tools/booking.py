@@ -65,15 +65,18 @@ def candidate_windows(
     return [(start, start + length) for start in sorted(starts)]
 
 
-def added_km(point: Point | None, day_visits: Iterable[Booked], start: datetime) -> float:
+def added_km(
+    point: Point | None, day_visits: Iterable[Booked], start: datetime, home: Point | None = None
+) -> float:
     """The detour (km) of slotting a visit at ``point`` between the technician's visits of
-    that day just before and just after ``start``; 0 when a neighbour or a point is unknown."""
+    that day just before and just after ``start`` (before the first: from ``home``, where
+    the day starts); a neighbour or a point that is unknown adds nothing."""
     if not is_real_point(*(point or (None, None))):
         return 0.0
     ordered = sorted(day_visits, key=lambda visit: visit.start)
     before = [v.point for v in ordered if v.start <= start and v.point]
     after = [v.point for v in ordered if v.start > start and v.point]
-    prev, nxt = (before[-1] if before else None), (after[0] if after else None)
+    prev, nxt = (before[-1] if before else home), (after[0] if after else None)
     detour = 0.0
     if prev and is_real_point(*prev):
         detour += haversine_km(prev, point)
@@ -96,13 +99,16 @@ def offer_windows(
     per_window: int = 1,
     exclude: tuple[datetime, datetime] | None = None,
     preferred: Hashable | None = None,
+    homes: Mapping[Hashable, Point] | None = None,
 ) -> list[Offer]:
     """The windows to offer, in time order (see the module's docstring for the rule).
 
     ``working`` maps each qualified technician to their working intervals (naive UTC);
     ``earliest`` the first start each may take; ``day_of`` gives the local day of a moment;
-    ``exclude`` drops a window (the visit's current one); ``preferred`` wins a travel tie.
+    ``exclude`` drops a window (the visit's current one); ``preferred`` wins a travel tie;
+    ``homes`` gives where each technician's day starts.
     """
+    homes = homes or {}
     service = timedelta(minutes=service_minutes)
     spans = {tech: sorted(intervals) for tech, intervals in working.items()}
     booked = list(booked)
@@ -143,7 +149,7 @@ def offer_windows(
             )
             if overlapping >= per_window:
                 continue
-            detour = added_km(point, by_tech_day.get((tech, day), ()), start)
+            detour = added_km(point, by_tech_day.get((tech, day), ()), start, homes.get(tech))
             fitting.append((round(detour, 3), tech != preferred, len(fitting), tech, detour))
         if fitting:
             fitting.sort(key=lambda row: row[:3])

@@ -173,7 +173,7 @@ class FsBookVisitSlot(models.TransientModel):
     end = fields.Datetime(required=True)
     technician_id = fields.Many2one("hr.employee", "Suggested technician", required=True)
     other_technician_ids = fields.Many2many("hr.employee", string="Also free")
-    added_km = fields.Float("Added travel (km)", digits=(16, 1))
+    added_km = fields.Float("Extra km", digits=(16, 1), help="Travel this visit adds to the day.")
     label = fields.Char("Window", compute="_compute_label")
 
     @api.depends("start", "end")

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from fs_cx_tools import booking
+from fs_cx_tools.geo import haversine_km
 
 DAY = datetime(2026, 3, 2)  # a Monday; times below are naive UTC and the local day is UTC's
 LYON, VILLEURBANNE, GRENOBLE = (45.764, 4.8357), (45.7719, 4.8902), (45.1885, 5.7245)
@@ -98,7 +99,19 @@ def test_added_travel_is_the_detour_between_neighbours():
     assert direct == pytest.approx(0.0, abs=1e-6)
     assert between > 0
     assert booking.added_km(None, day, at(10)) == 0.0
+    # Before the day's first visit, the detour is from where the technician's day starts.
+    first = booking.added_km(VILLEURBANNE, day, at(7), home=LYON)  # Lyon, here, Lyon at 8
+    assert first == pytest.approx(2 * haversine_km(LYON, VILLEURBANNE))
+    assert booking.added_km(VILLEURBANNE, [], at(7)) == 0.0
+    assert booking.added_km(VILLEURBANNE, [], at(7), home=GRENOBLE) > 90
     assert booking.added_km((0.0, 0.0), day, at(10)) == 0.0
+
+
+def test_an_empty_day_counts_travel_from_home():
+    working = {"ann": shift(), "bob": shift()}
+    offers = offer(working=working, point=LYON, homes={"ann": GRENOBLE, "bob": VILLEURBANNE})
+    assert all(o.technician == "bob" for o in offers)
+    assert all(3 < o.added_km < 6 for o in offers)
 
 
 def test_preferred_technician_wins_a_tie_and_exclude_drops_the_current_window():
