@@ -59,6 +59,13 @@ registry.category("web_tour.tours").add("fs_book_visit_from_lead", {
         {
             trigger: '.o_form_view .o_field_widget[name="fs_state"]:contains("Scheduled")',
         },
+        {
+            trigger: '.o_breadcrumb .breadcrumb-item a:contains("Tour boiler noise")',
+            run: "click",
+        },
+        {
+            trigger: '.o_form_view button[name="action_fs_view_visits"] .o_stat_value:contains("1")',
+        },
     ],
 });
 
