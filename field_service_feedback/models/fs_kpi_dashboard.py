@@ -1,7 +1,8 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import format_date
 
 from ..tools import kpi as kpi_rules
 from ..tools import kpi_workbook
@@ -37,21 +38,34 @@ class FsKpiDashboard(models.TransientModel):
             if dashboard.date_to < dashboard.date_from:
                 raise ValidationError(self.env._("The period ends before it starts."))
 
-    def _fs_domain(self, date_from=None, date_to=None):
-        self.ensure_one()
+    @api.model
+    def _fs_visit_domain(self, date_from, date_to, companies=None, filters=None):
+        """The fs.kpi.visit rows of a period (both days included), companies and filters."""
+        companies = companies if companies is not None else self.env.companies
         domain = [
-            ("visit_date", ">=", date_from or self.date_from),
-            ("visit_date", "<=", date_to or self.date_to),
+            ("visit_date", ">=", date_from),
+            ("visit_date", "<=", date_to),
+            ("company_id", "in", [*companies.ids, False]),
         ]
-        for name in ("project_id", "technician_id", "job_type_id"):
-            if self[name]:
-                domain.append((name, "=", self[name].id))
+        for name, value in (filters or {}).items():
+            if value:
+                domain.append((name, "=", value))
         return domain
 
-    def _fs_previous_period(self):
-        length = (self.date_to - self.date_from).days + 1
-        return self.date_from - relativedelta(days=length), self.date_from - relativedelta(days=1)
+    def _fs_filters(self):
+        self.ensure_one()
+        return {name: self[name].id for name in ("project_id", "technician_id", "job_type_id")}
 
+    def _fs_domain(self, date_from=None, date_to=None):
+        self.ensure_one()
+        return self._fs_visit_domain(
+            date_from or self.date_from, date_to or self.date_to, filters=self._fs_filters()
+        )
+
+    def _fs_previous_period(self):
+        return kpi_rules.previous_period(self.date_from, self.date_to)
+
+    @api.model
     def _fs_counts(self, domain, groupby=()):
         """KpiCounts for ``domain``, or [(group, KpiCounts)] by ``groupby`` — one query."""
         aggregates = [f"{name}:sum" for name in kpi_rules.COUNT_FIELDS]
@@ -60,11 +74,17 @@ class FsKpiDashboard(models.TransientModel):
             return kpi_rules.KpiCounts(*rows[0]) if rows else kpi_rules.KpiCounts()
         return [(row[0], kpi_rules.KpiCounts(*row[1:])) for row in rows]
 
+    @api.model
+    def _fs_period_kpis(self, date_from, date_to, companies=None, filters=None):
+        """The KPI values of a period: what the dashboard, the digest and the workbook show."""
+        domain = self._fs_visit_domain(date_from, date_to, companies, filters)
+        return kpi_rules.kpis(self._fs_counts(domain))
+
     def _fs_kpis(self):
         """[(key, label, unit, value, previous value, trend)] for the dashboard and the digest."""
         self.ensure_one()
-        current = kpi_rules.kpis(self._fs_counts(self._fs_domain()))
-        previous = kpi_rules.kpis(self._fs_counts(self._fs_domain(*self._fs_previous_period())))
+        current = self._fs_period_kpis(self.date_from, self.date_to, filters=self._fs_filters())
+        previous = self._fs_period_kpis(*self._fs_previous_period(), filters=self._fs_filters())
         return [
             (
                 key,
@@ -72,7 +92,9 @@ class FsKpiDashboard(models.TransientModel):
                 unit,
                 current[key],
                 previous[key],
-                kpi_rules.trend(current[key], previous[key], key),
+                kpi_rules.trend(
+                    kpi_rules.shown(current[key], unit), kpi_rules.shown(previous[key], unit), key
+                ),
             )
             for key, label, unit in kpi_rules.KPI_LABELS
         ]
@@ -94,7 +116,7 @@ class FsKpiDashboard(models.TransientModel):
     @staticmethod
     def _fs_format_value(value, unit):
         if value is None:
-            return "–"
+            return "—"
         if unit == "%":
             return f"{value:.1f} %"
         if unit == "stars":
@@ -102,6 +124,147 @@ class FsKpiDashboard(models.TransientModel):
         if unit == "score":
             return f"{value:+.0f}"
         return f"{value:.0f} min"
+
+    # ------------------------------------------------------------
+    # The dashboard client action (static/src/kpi_dashboard)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _fs_first_weekday(self):
+        """0 = Monday … 6 = Sunday, from the user's language."""
+        lang = self.env["res.lang"]._lang_get(self.env.user.lang or "en_US")
+        return int(lang.week_start or 1) - 1
+
+    @api.model
+    def _fs_from_params(self, params):
+        """An unsaved dashboard for the client's period preset and filters."""
+        params = params or {}
+        try:
+            date_from, date_to = kpi_rules.preset_period(
+                params.get("preset") or "last_4_weeks",
+                fields.Date.context_today(self),
+                self._fs_first_weekday(),
+                fields.Date.to_date(params.get("date_from") or None),
+                fields.Date.to_date(params.get("date_to") or None),
+            )
+        except ValueError as error:
+            raise UserError(
+                self.env._("Choose a period that starts and ends by today, in that order.")
+            ) from error
+        values = {"date_from": date_from, "date_to": date_to}
+        for name in ("project_id", "technician_id", "job_type_id"):
+            values[name] = int(params.get(name) or 0) or False
+        return self.new(values)
+
+    @api.model
+    def fs_dashboard_data(self, params):
+        """Everything the dashboard shows, JSON-able: cards, weekly trends, filter choices."""
+        self._fs_check_manager()
+        dashboard = self._fs_from_params(params)
+        filters = dashboard._fs_filters()
+        counts = self._fs_counts(dashboard._fs_domain())
+        cards = [
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "value": value,
+                "display": self._fs_format_value(value, unit),
+                "previous_display": self._fs_format_value(previous, unit),
+                "trend": trend,
+                "count": int(getattr(counts, kpi_rules.DENOMINATORS[key])),
+            }
+            for key, label, unit, value, previous, trend in dashboard._fs_kpis()
+        ]
+        return {
+            "date_from": fields.Date.to_string(dashboard.date_from),
+            "date_to": fields.Date.to_string(dashboard.date_to),
+            "previous": [fields.Date.to_string(day) for day in dashboard._fs_previous_period()],
+            "filters": filters,
+            "cards": cards,
+            "trends": dashboard._fs_trends(),
+            "options": {
+                name: [(r.id, r.display_name) for r in self.env[model].search(domain)]
+                for name, model, domain in (
+                    ("project_id", "project.project", [("fs_is_field_service", "=", True)]),
+                    ("technician_id", "hr.employee", [("fs_is_technician", "=", True)]),
+                    ("job_type_id", "fs.job.type", []),
+                )
+            },
+        }
+
+    def _fs_trends(self, min_weeks=8):
+        """Weekly values of the trend KPIs, for the weeks up to the period's end (one query)."""
+        self.ensure_one()
+        first_weekday = self._fs_first_weekday()
+        last_week = kpi_rules.week_start(self.date_to, first_weekday)
+        first_week = min(
+            kpi_rules.week_start(self.date_from, first_weekday),
+            last_week - relativedelta(weeks=min_weeks - 1),
+        )
+        domain = self._fs_domain(first_week, self.date_to)
+        weeks = kpi_rules.weekly(
+            self._fs_counts(domain, ["visit_date:day"]), first_weekday, first_week, last_week
+        )
+        values = [(week, kpi_rules.kpis(counts)) for week, counts in weeks]
+        labels = {key: (label, unit) for key, label, unit in kpi_rules.KPI_LABELS}
+        return [
+            {
+                "key": key,
+                "label": labels[key][0],
+                "unit": labels[key][1],
+                "weeks": [format_date(self.env, week) for week, _v in values],
+                "values": [kpi_rules.shown(kpis[key], labels[key][1]) for _w, kpis in values],
+            }
+            for key in kpi_rules.TREND_KPIS
+        ]
+
+    @api.model
+    def fs_open_visits(self, params, key):
+        """The visits behind a card: those its denominator counts (e.g. arrivals for on-time)."""
+        self._fs_check_manager()
+        if key not in kpi_rules.DENOMINATORS:
+            raise UserError(self.env._("Unknown KPI %(key)s.", key=key))
+        dashboard = self._fs_from_params(params)
+        domain = [
+            ("fs_is_visit", "=", True),
+            ("fs_visit_date", ">=", dashboard.date_from),
+            ("fs_visit_date", "<=", dashboard.date_to),
+            ("company_id", "in", self.env.companies.ids),
+            (f"fs_kpi_{kpi_rules.DENOMINATORS[key]}", ">", 0),
+        ]
+        for name, task_field in (
+            ("project_id", "project_id"),
+            ("technician_id", "fs_technician_id"),
+            ("job_type_id", "fs_job_type_id"),
+        ):
+            if dashboard[name]:
+                domain.append((task_field, "=", dashboard[name].id))
+        label = {k: lbl for k, lbl, _u in kpi_rules.KPI_LABELS}[key]
+        action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")
+        action.update(
+            name=self.env._("%(kpi)s: the visits behind it", kpi=label),
+            domain=domain,
+            context={"fs_visit_views": 1, "create": False},
+        )
+        return action
+
+    @api.model
+    def fs_open_analysis(self, params):
+        self._fs_check_manager()
+        return self._fs_from_params(params).action_open_analysis()
+
+    @api.model
+    def fs_export_xlsx(self, params):
+        self._fs_check_manager()
+        dashboard = self._fs_from_params(params)
+        values = {"date_from": dashboard.date_from, "date_to": dashboard.date_to}
+        return self.create(values | dashboard._fs_filters()).action_export_xlsx()
+
+    @api.model
+    def _fs_check_manager(self):
+        if not self.env.user.has_group("field_service_cx.group_fs_manager"):
+            raise AccessError(self.env._("The field-service dashboard is for managers."))
 
     def action_open_analysis(self):
         self.ensure_one()

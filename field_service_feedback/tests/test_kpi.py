@@ -2,8 +2,11 @@ import io
 from datetime import date, datetime
 
 import openpyxl
+from freezegun import freeze_time
 
 from odoo.addons.field_service_cx.tests.common import FieldServiceCase
+from odoo.addons.field_service_feedback.models.digest_digest import FS_DIGEST_KPIS
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import tagged
 
 
@@ -144,9 +147,9 @@ class TestKpis(FieldServiceCase):
         self.assertIsNone(self.kpis()["on_time_rate"])
 
     def test_dashboard_reads_in_three_queries(self):
-        """The dashboard's filters, then one grouped read per period, however many visits."""
+        """Filters, the user's companies, one grouped read per period, however many visits."""
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=3):
+        with self.assertQueryCount(__system__=4):
             self.dashboard._fs_kpis()
 
     def test_workbook_opens_and_holds_the_dashboard_numbers(self):
@@ -168,11 +171,70 @@ class TestKpis(FieldServiceCase):
         self.assertEqual(sheet.freeze_panes, "B2")
         self.assertTrue(book["Summary"]._charts, "the weekly chart is on the summary sheet")
 
-    def test_digest_carries_the_kpis(self):
-        digest = self.env.ref("digest.digest_digest_default").with_context(
-            start_datetime=datetime(2026, 3, 2), end_datetime=datetime(2026, 3, 9)
-        )
+    # -- The weekly digest ---------------------------------------------------------------
+
+    def fs_digest(self):
+        digest = self.env.ref("field_service_feedback.digest_fs_weekly")
         digest.company_id = self.env.company
-        self.assertAlmostEqual(digest.kpi_fs_on_time_value, 75.0)
-        self.assertAlmostEqual(digest.kpi_fs_first_time_fix_value, 75.0)
-        self.assertAlmostEqual(digest.kpi_fs_average_rating_value, 3.5)
+        return digest
+
+    @freeze_time("2026-03-06 12:00:00")
+    def test_digest_values_equal_the_dashboards_for_every_kpi_and_timeframe(self):
+        """Read in core's order (per timeframe and field: current, invalidate, previous,
+        invalidate): no value leaks from one period into another."""
+        digest = self.fs_digest()
+        Dashboard = self.env["fs.kpi.dashboard"]
+        checked = 0
+        for _label, periods in digest._compute_timeframes(self.env.company):
+            expected = [
+                Dashboard._fs_period_kpis(*digest._fs_digest_days(*period), self.env.company)
+                for period in periods
+            ]
+            for name, key in FS_DIGEST_KPIS.items():
+                for (start, end), values in zip(periods, expected, strict=True):
+                    period = digest.with_context(start_datetime=start, end_datetime=end)
+                    value = period[f"{name}_value"]
+                    period.invalidate_model([f"{name}_value"])
+                    self.assertAlmostEqual(value, values[key] or 0.0, msg=(name, start))
+                    checked += 1
+        self.assertEqual(checked, 6 * 15)
+
+    @freeze_time("2026-03-06 12:00:00")
+    def test_digest_mail_shows_the_dashboard_values_and_dashes_without_data(self):
+        """24 h = 5 March (V5 only: nothing arrived), 7 and 30 days hold V1–V7."""
+        manager = self.fs_manager()
+        digest = self.fs_digest()
+        rows = {row["kpi_name"]: row for row in digest._compute_kpis(self.env.company, manager)}
+        on_time = rows["kpi_fs_on_time"]
+        self.assertEqual(on_time["kpi_col1"]["value"], "—", "nobody arrived on 5 March")
+        self.assertIn("100.0 %", on_time["kpi_col1"]["col_subtitle"], "4 March: V7 on time")
+        self.assertEqual(on_time["kpi_col2"]["value"], "75.0 %")
+        self.assertIn("—", on_time["kpi_col2"]["col_subtitle"], "nothing the week before")
+        self.assertEqual(on_time["kpi_col3"]["value"], "75.0 %")
+        self.assertEqual(rows["kpi_fs_first_time_fix"]["kpi_col2"]["value"], "75.0 %")
+        self.assertEqual(rows["kpi_fs_nps"]["kpi_col2"]["value"], "+0")
+        self.assertEqual(rows["kpi_fs_average_rating"]["kpi_col1"]["value"], "—")
+        self.assertEqual(rows["kpi_fs_average_rating"]["kpi_col2"]["value"], "3.50 ★")
+        self.assertEqual(rows["kpi_fs_confirmation"]["kpi_col3"]["value"], "—")
+        self.assertEqual(len(rows), 15, "only the field-service KPIs")
+        self.assertFalse(digest._compute_tips(self.env.company, manager))
+
+    def fs_manager(self):
+        return mail_new_test_user(
+            self.env,
+            login="kpi_manager",
+            email="kpi.manager@example.com",
+            groups="base.group_user,field_service_cx.group_fs_manager",
+        )
+
+    def test_digest_is_weekly_and_goes_to_managers_only(self):
+        manager = self.fs_manager()
+        digest = self.fs_digest()
+        self.assertEqual(digest.periodicity, "weekly")
+        digest.user_ids = manager | self.user_dispatcher
+        self.env["mail.mail"].search([]).unlink()
+        digest.action_send_manual()
+        mails = self.env["mail.mail"].search([])
+        self.assertEqual(mails.mapped("email_to"), [manager.email_formatted])
+        self.assertNotIn("play.google.com", mails.body_html, "no app banner")
+        self.assertIn("On-time arrival (latest promise)", mails.body_html)

@@ -20,6 +20,7 @@ only for themselves: every other KPI leaves them out.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from datetime import date, timedelta
 
 COUNT_FIELDS = (
     "visits",
@@ -244,3 +245,111 @@ def _inside(moment, promise):
 def _previous(ordered, promise):
     earlier = [p for p in ordered if p.order < promise.order]
     return earlier[-1] if earlier else None
+
+
+# ---------------------------------------------------------------------------
+# Periods, weekly trends and drill-down (the dashboard, the digest and the workbook)
+# ---------------------------------------------------------------------------
+
+# The visits "behind" a KPI: those counted in its denominator.
+DENOMINATORS = {
+    "on_time_rate": "arrived",
+    "on_time_original_rate": "arrived",
+    "first_time_fix_rate": "done",
+    "repeat_rate": "done",
+    "travel_planned_per_job": "travel_planned_jobs",
+    "travel_actual_per_job": "travel_actual_jobs",
+    "rating_rate": "rating_requests",
+    "average_rating": "ratings",
+    "nps": "nps_answers",
+    "dispute_rate": "done",
+    "resched_customer_rate": "visits",
+    "resched_company_rate": "visits",
+    "not_home_rate": "reached",
+    "confirmation_rate": "reminded",
+    "delay_notice": "delay_alerts",
+}
+assert set(DENOMINATORS) == {key for key, _label, _unit in KPI_LABELS}
+
+# The KPIs the dashboard draws a weekly trend for.
+TREND_KPIS = (
+    "on_time_rate",
+    "first_time_fix_rate",
+    "repeat_rate",
+    "travel_actual_per_job",
+    "nps",
+    "rating_rate",
+    "dispute_rate",
+)
+
+PRESETS = ("this_week", "last_week", "last_4_weeks", "this_month", "this_quarter", "custom")
+
+
+def week_start(day: date, first_weekday: int) -> date:
+    """The first day of ``day``'s week; ``first_weekday`` 0 = Monday … 6 = Sunday."""
+    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
+def preset_period(
+    preset: str, today: date, first_weekday: int, date_from=None, date_to=None
+) -> tuple[date, date]:
+    """(first day, last day) of a period preset, both included; never past ``today``.
+
+    Raises ``ValueError`` for an unknown preset or a custom period that ends before it starts.
+    """
+    this_week = week_start(today, first_weekday)
+    if preset == "this_week":
+        start, end = this_week, today
+    elif preset == "last_week":
+        start, end = this_week - timedelta(days=7), this_week - timedelta(days=1)
+    elif preset == "last_4_weeks":
+        start, end = this_week - timedelta(days=28), this_week - timedelta(days=1)
+    elif preset == "this_month":
+        start, end = today.replace(day=1), today
+    elif preset == "this_quarter":
+        start, end = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    elif preset == "custom":
+        if not (date_from and date_to) or date_to < date_from:
+            raise ValueError("custom period ends before it starts")
+        start, end = date_from, min(date_to, today)
+        if end < start:
+            raise ValueError("custom period starts in the future")
+    else:
+        raise ValueError(f"unknown period preset {preset!r}")
+    return start, end
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before (start, end)."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def add_counts(a: KpiCounts, b: KpiCounts) -> KpiCounts:
+    return KpiCounts(*(getattr(a, name) + getattr(b, name) for name in COUNT_FIELDS))
+
+
+def weekly(days, first_weekday: int, first_week: date, last_week: date) -> list:
+    """[(week start, KpiCounts)] for every week from ``first_week`` to ``last_week``.
+
+    ``days`` is [(day, KpiCounts)]; weeks without visits are there, with empty counts.
+    """
+    weeks = {}
+    monday = week_start(first_week, first_weekday)
+    while monday <= last_week:
+        weeks[monday] = KpiCounts()
+        monday += timedelta(days=7)
+    for day, counts in days:
+        start = week_start(day, first_weekday)
+        if start in weeks:
+            weeks[start] = add_counts(weeks[start], counts)
+    return list(weeks.items())
+
+
+# Digits each unit is shown with: trends compare what the manager reads ("23 min" = "23 min").
+UNIT_DIGITS = {"%": 1, "stars": 2, "score": 0, "min": 0}
+
+
+def shown(value, unit):
+    """``value`` rounded as displayed (None stays None)."""
+    return None if value is None else round(value, UNIT_DIGITS[unit])
