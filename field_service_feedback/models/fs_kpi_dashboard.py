@@ -30,7 +30,6 @@ class FsKpiDashboard(models.TransientModel):
     )
     technician_id = fields.Many2one("hr.employee", domain=[("fs_is_technician", "=", True)])
     job_type_id = fields.Many2one("fs.job.type")
-    cards_html = fields.Html(compute="_compute_cards_html", sanitize=False)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -98,20 +97,6 @@ class FsKpiDashboard(models.TransientModel):
             )
             for key, label, unit in kpi_rules.KPI_LABELS
         ]
-
-    @api.depends("date_from", "date_to", "project_id", "technician_id", "job_type_id")
-    def _compute_cards_html(self):
-        for dashboard in self:
-            if (
-                not (dashboard.date_from and dashboard.date_to)
-                or dashboard.date_to < dashboard.date_from
-            ):
-                dashboard.cards_html = False
-                continue
-            dashboard.cards_html = self.env["ir.qweb"]._render(
-                "field_service_feedback.fs_kpi_dashboard_cards",
-                {"rows": dashboard._fs_kpis(), "format_value": self._fs_format_value},
-            )
 
     @staticmethod
     def _fs_format_value(value, unit):
@@ -242,8 +227,10 @@ class FsKpiDashboard(models.TransientModel):
                 domain.append((task_field, "=", dashboard[name].id))
         label = {k: lbl for k, lbl, _u in kpi_rules.KPI_LABELS}[key]
         action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")
+        name = self.env._("%(kpi)s: the visits behind it", kpi=label)
         action.update(
-            name=self.env._("%(kpi)s: the visits behind it", kpi=label),
+            name=name,
+            display_name=name,
             domain=domain,
             context={"fs_visit_views": 1, "create": False},
         )
@@ -253,6 +240,11 @@ class FsKpiDashboard(models.TransientModel):
     def fs_open_analysis(self, params):
         self._fs_check_manager()
         return self._fs_from_params(params).action_open_analysis()
+
+    @api.model
+    def fs_day_sheet(self, params):
+        self._fs_check_manager()
+        return self._fs_from_params(params).action_day_sheet()
 
     @api.model
     def fs_export_xlsx(self, params):

@@ -7,7 +7,8 @@ from freezegun import freeze_time
 from odoo.addons.field_service_cx.tests.common import FieldServiceCase
 from odoo.addons.field_service_feedback.models.digest_digest import FS_DIGEST_KPIS
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
 
 
 def at(day, hour, minute=0):
@@ -140,7 +141,72 @@ class TestKpis(FieldServiceCase):
         rows = {row[0]: row for row in self.dashboard._fs_kpis()}
         self.assertIsNone(rows["on_time_rate"][4], "nothing the week before")
         self.assertIsNone(rows["on_time_rate"][5])
-        self.assertIn("75.0 %", self.dashboard.cards_html)
+
+    def dashboard_data(self, **params):
+        params = {"preset": "custom", "date_from": "2026-03-02", "date_to": "2026-03-08"} | params
+        return self.env["fs.kpi.dashboard"].fs_dashboard_data(params)
+
+    def test_client_dashboard_cards_count_the_visits_they_open(self):
+        data = self.dashboard_data(technician_id=self.anna.id)
+        cards = {card["key"]: card for card in data["cards"]}
+        self.assertEqual(cards["on_time_rate"]["display"], "75.0 %")
+        self.assertEqual(cards["on_time_rate"]["previous_display"], "—")
+        self.assertEqual(cards["confirmation_rate"]["display"], "—")
+        self.assertEqual(cards["on_time_rate"]["count"], 4)
+        self.assertEqual(data["previous"], ["2026-02-23", "2026-03-01"])
+        Task = self.env["project.task"]
+        for key, visits in (
+            ("on_time_rate", self.v1 | self.v2 | self.v3 | self.v7),
+            ("first_time_fix_rate", self.v1 | self.v2 | self.v3 | self.v7),
+            ("not_home_rate", self.v1 | self.v2 | self.v3 | self.v4 | self.v7),
+            ("average_rating", self.v1 | self.v2),
+        ):
+            action = self.env["fs.kpi.dashboard"].fs_open_visits(
+                {
+                    "preset": "custom",
+                    "date_from": "2026-03-02",
+                    "date_to": "2026-03-08",
+                    "technician_id": self.anna.id,
+                },
+                key,
+            )
+            self.assertEqual(action["res_model"], "project.task")
+            self.assertEqual(Task.search(action["domain"]), visits, key)
+            self.assertEqual(len(visits), cards[key]["count"], key)
+
+    def test_client_dashboard_weekly_trends_by_the_users_week_start(self):
+        self.env["res.lang"]._lang_get(self.env.user.lang).week_start = "1"  # Monday
+        data = self.dashboard_data(technician_id=self.anna.id)
+        on_time = next(t for t in data["trends"] if t["key"] == "on_time_rate")
+        self.assertEqual(len(on_time["weeks"]), 8, "eight weeks up to the period's last")
+        self.assertEqual(on_time["values"][-1], 75.0, "the week of 2 March holds V1–V7")
+        self.assertEqual(on_time["values"][:-1], [None] * 7, "no data is not 0 %")
+        self.assertEqual(
+            [t["key"] for t in data["trends"]],
+            [
+                "on_time_rate",
+                "first_time_fix_rate",
+                "repeat_rate",
+                "travel_actual_per_job",
+                "nps",
+                "rating_rate",
+                "dispute_rate",
+            ],
+        )
+        self.env["res.lang"]._lang_get(self.env.user.lang).week_start = "7"  # Sunday
+        data = self.dashboard_data(technician_id=self.anna.id)
+        on_time = next(t for t in data["trends"] if t["key"] == "on_time_rate")
+        # Sunday weeks: 1–7 March holds V1–V7, 8 March (the period's last day) starts a new one.
+        self.assertEqual(on_time["values"][-2:], [75.0, None])
+
+    @freeze_time("2026-03-04 12:00:00")
+    def test_client_dashboard_presets_never_reach_the_future(self):
+        data = self.dashboard_data(preset="this_week")
+        self.assertLessEqual(data["date_to"], "2026-03-04")
+        data = self.dashboard_data(date_to="2026-03-31")
+        self.assertEqual(data["date_to"], "2026-03-04", "a custom period is cut at today")
+        with self.assertRaisesRegex(UserError, "starts and ends by today"):
+            self.dashboard_data(date_from="2026-03-08", date_to="2026-03-02")
 
     def test_filters_narrow_the_data(self):
         self.dashboard.technician_id = self.bob
@@ -238,3 +304,19 @@ class TestKpis(FieldServiceCase):
         self.assertEqual(mails.mapped("email_to"), [manager.email_formatted])
         self.assertNotIn("play.google.com", mails.body_html, "no app banner")
         self.assertIn("On-time arrival (latest promise)", mails.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiDashboardTour(HttpCase):
+    browser_size = "1440x900"
+
+    def test_manager_drills_down_from_the_on_time_card(self):
+        helene = self.env.ref("field_service_cx.user_helene_demo")
+        data = (
+            self.env["fs.kpi.dashboard"]
+            .with_user(helene)
+            .fs_dashboard_data({"preset": "last_4_weeks"})
+        )
+        on_time = next(card for card in data["cards"] if card["key"] == "on_time_rate")
+        self.assertGreater(on_time["count"], 0, "the demo history has arrivals to open")
+        self.start_tour("/odoo", "fs_kpi_dashboard_drill_down", login="helene")
