@@ -165,6 +165,8 @@ class FsKpiDashboard(models.TransientModel):
             "date_from": fields.Date.to_string(dashboard.date_from),
             "date_to": fields.Date.to_string(dashboard.date_to),
             "previous": [fields.Date.to_string(day) for day in dashboard._fs_previous_period()],
+            "period_label": self._fs_period_label(dashboard.date_from, dashboard.date_to),
+            "previous_label": self._fs_period_label(*dashboard._fs_previous_period()),
             "filters": filters,
             "cards": cards,
             "trends": dashboard._fs_trends(),
@@ -177,6 +179,10 @@ class FsKpiDashboard(models.TransientModel):
                 )
             },
         }
+
+    @api.model
+    def _fs_period_label(self, date_from, date_to):
+        return f"{format_date(self.env, date_from)} – {format_date(self.env, date_to)}"
 
     def _fs_trends(self, min_weeks=8):
         """Weekly values of the trend KPIs, for the weeks up to the period's end (one query)."""

@@ -218,6 +218,40 @@ class TestKpis(FieldServiceCase):
         with self.assertQueryCount(__system__=4):
             self.dashboard._fs_kpis()
 
+    def test_analysis_rates_per_technician_equal_the_dashboards(self):
+        """Pivot cells are ratios of the group's sums, not averages of per-visit rates."""
+        # V1 asked twice more: 2 rated of 5 asked is 40 %; the average of per-visit rates
+        # (1/3, 1/1, 0/1) would be 44.4 %.
+        self.env["rating.rating"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("project.task"),
+                    "res_id": self.v1.id,
+                    "partner_id": self.v1.partner_id.id,
+                }
+                for _n in range(2)
+            ]
+        )
+        self.env.flush_all()
+        rates = ["on_time_rate", "first_time_fix_rate", "nps", "average_rating", "rating_rate"]
+        domain = [("visit_date", ">=", "2026-03-02"), ("visit_date", "<=", "2026-03-08")]
+        groups = self.env["fs.kpi.visit"].read_group(
+            domain, [f"{name}:avg" for name in rates], ["technician_id"]
+        )
+        anna = next(g for g in groups if g["technician_id"][0] == self.anna.id)
+        values = self.kpis()
+        for name in rates:
+            self.assertAlmostEqual(anna[name], values[name], places=6, msg=name)
+        # An average of per-visit on-time flags would also be 75; NPS would not (+100, −100).
+        self.assertAlmostEqual(anna["nps"], 0.0)
+        self.assertAlmostEqual(anna["rating_rate"], 40.0, msg="2 rated of 5 asked")
+        empty = self.env["fs.kpi.visit"].read_group(
+            [*domain, ("technician_id", "=", self.anna.id), ("arrived", "=", 0)],
+            ["on_time_rate:avg"],
+            [],
+        )
+        self.assertFalse(empty[0]["on_time_rate"], "no arrivals: no rate, not 0 %")
+
     def test_workbook_opens_and_holds_the_dashboard_numbers(self):
         book = openpyxl.load_workbook(io.BytesIO(self.dashboard._fs_workbook()))
         self.assertEqual(

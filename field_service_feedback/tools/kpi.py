@@ -121,6 +121,27 @@ LOWER_IS_BETTER = {
 }
 
 
+# Each KPI as a ratio of sums: (added, subtracted) numerator columns, denominator, scale.
+# The dashboard applies it to KpiCounts; the Analysis views to each pivot cell in SQL.
+RATES = {
+    "on_time_rate": (("on_time_latest",), (), "arrived", 100.0),
+    "on_time_original_rate": (("on_time_original",), (), "arrived", 100.0),
+    "first_time_fix_rate": (("first_time_fix",), (), "done", 100.0),
+    "repeat_rate": (("repeats",), (), "done", 100.0),
+    "travel_planned_per_job": (("travel_planned_min",), (), "travel_planned_jobs", 1.0),
+    "travel_actual_per_job": (("travel_actual_min",), (), "travel_actual_jobs", 1.0),
+    "rating_rate": (("ratings",), (), "rating_requests", 100.0),
+    "average_rating": (("rating_sum",), (), "ratings", 1.0),
+    "nps": (("promoters",), ("detractors",), "nps_answers", 100.0),
+    "dispute_rate": (("disputed",), (), "done", 100.0),
+    "resched_customer_rate": (("resched_customer",), (), "visits", 100.0),
+    "resched_company_rate": (("resched_company",), (), "visits", 100.0),
+    "not_home_rate": (("not_home",), (), "reached", 100.0),
+    "confirmation_rate": (("confirmed_after_reminder",), (), "reminded", 100.0),
+    "delay_notice": (("delay_notice_min",), (), "delay_alerts", 1.0),
+}
+
+
 def _ratio(part, whole, scale=100.0):
     return None if not whole else scale * part / whole
 
@@ -128,21 +149,12 @@ def _ratio(part, whole, scale=100.0):
 def kpis(c: KpiCounts) -> dict:
     """The KPI values (None where the denominator is zero: no data is not 0 %)."""
     return {
-        "on_time_rate": _ratio(c.on_time_latest, c.arrived),
-        "on_time_original_rate": _ratio(c.on_time_original, c.arrived),
-        "first_time_fix_rate": _ratio(c.first_time_fix, c.done),
-        "repeat_rate": _ratio(c.repeats, c.done),
-        "travel_planned_per_job": _ratio(c.travel_planned_min, c.travel_planned_jobs, 1.0),
-        "travel_actual_per_job": _ratio(c.travel_actual_min, c.travel_actual_jobs, 1.0),
-        "rating_rate": _ratio(c.ratings, c.rating_requests),
-        "average_rating": _ratio(c.rating_sum, c.ratings, 1.0),
-        "nps": _ratio(c.promoters - c.detractors, c.nps_answers),
-        "dispute_rate": _ratio(c.disputed, c.done),
-        "resched_customer_rate": _ratio(c.resched_customer, c.visits),
-        "resched_company_rate": _ratio(c.resched_company, c.visits),
-        "not_home_rate": _ratio(c.not_home, c.reached),
-        "confirmation_rate": _ratio(c.confirmed_after_reminder, c.reminded),
-        "delay_notice": _ratio(c.delay_notice_min, c.delay_alerts, 1.0),
+        key: _ratio(
+            sum(getattr(c, name) for name in added) - sum(getattr(c, name) for name in subtracted),
+            getattr(c, denominator),
+            scale,
+        )
+        for key, (added, subtracted, denominator, scale) in RATES.items()
     }
 
 
@@ -252,23 +264,7 @@ def _previous(ordered, promise):
 # ---------------------------------------------------------------------------
 
 # The visits "behind" a KPI: those counted in its denominator.
-DENOMINATORS = {
-    "on_time_rate": "arrived",
-    "on_time_original_rate": "arrived",
-    "first_time_fix_rate": "done",
-    "repeat_rate": "done",
-    "travel_planned_per_job": "travel_planned_jobs",
-    "travel_actual_per_job": "travel_actual_jobs",
-    "rating_rate": "rating_requests",
-    "average_rating": "ratings",
-    "nps": "nps_answers",
-    "dispute_rate": "done",
-    "resched_customer_rate": "visits",
-    "resched_company_rate": "visits",
-    "not_home_rate": "reached",
-    "confirmation_rate": "reminded",
-    "delay_notice": "delay_alerts",
-}
+DENOMINATORS = {key: denominator for key, (_a, _s, denominator, _scale) in RATES.items()}
 assert set(DENOMINATORS) == {key for key, _label, _unit in KPI_LABELS}
 
 # The KPIs the dashboard draws a weekly trend for.

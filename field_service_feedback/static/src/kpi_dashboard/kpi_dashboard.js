@@ -34,7 +34,7 @@ export class FsKpiTrend extends Component {
                         backgroundColor: "rgba(1, 126, 132, 0.15)",
                         fill: true,
                         spanGaps: true,
-                        tension: 0.2,
+                        tension: 0,
                     },
                 ],
             },
