@@ -218,19 +218,9 @@ class FsKpiDashboard(models.TransientModel):
             raise UserError(self.env._("Unknown KPI %(key)s.", key=key))
         dashboard = self._fs_from_params(params)
         domain = [
-            ("fs_is_visit", "=", True),
-            ("fs_visit_date", ">=", dashboard.date_from),
-            ("fs_visit_date", "<=", dashboard.date_to),
-            ("company_id", "in", self.env.companies.ids),
+            *dashboard._fs_task_domain(),
             (f"fs_kpi_{kpi_rules.DENOMINATORS[key]}", ">", 0),
         ]
-        for name, task_field in (
-            ("project_id", "project_id"),
-            ("technician_id", "fs_technician_id"),
-            ("job_type_id", "fs_job_type_id"),
-        ):
-            if dashboard[name]:
-                domain.append((task_field, "=", dashboard[name].id))
         label = {k: lbl for k, lbl, _u in kpi_rules.KPI_LABELS}[key]
         action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")
         name = self.env._("%(kpi)s: the visits behind it", kpi=label)
@@ -238,6 +228,103 @@ class FsKpiDashboard(models.TransientModel):
             name=name,
             display_name=name,
             domain=domain,
+            context={"fs_visit_views": 1, "create": False},
+        )
+        return action
+
+    def _fs_task_domain(self, prefix=""):
+        """project.task domain of this period and filters (``prefix``: through a relation)."""
+        self.ensure_one()
+        domain = [
+            (f"{prefix}fs_is_visit", "=", True),
+            (f"{prefix}fs_visit_date", ">=", self.date_from),
+            (f"{prefix}fs_visit_date", "<=", self.date_to),
+            (f"{prefix}company_id", "in", self.env.companies.ids),
+        ]
+        for name, task_field in (
+            ("project_id", "project_id"),
+            ("technician_id", "fs_technician_id"),
+            ("job_type_id", "fs_job_type_id"),
+        ):
+            if self[name]:
+                domain.append((f"{prefix}{task_field}", "=", self[name].id))
+        return domain
+
+    @api.model
+    def fs_coaching(self, params):
+        """Per job type and technician: first-time fix, repeats and what they came back for."""
+        self._fs_check_manager()
+        dashboard = self._fs_from_params(params)
+        Task = self.env["project.task"]
+        done = Task._read_group(
+            [*dashboard._fs_task_domain(), ("fs_kpi_done", ">", 0)],
+            ["fs_job_type_id", "fs_technician_id"],
+            ["fs_kpi_done:sum", "fs_kpi_first_time_fix:sum"],
+        )
+        repeats = Task._read_group(
+            [*dashboard._fs_task_domain("fs_repeat_of_id."), ("fs_state", "!=", "cancelled")],
+            ["fs_repeat_job_type_id", "fs_repeat_technician_id", "fs_job_type_id"],
+            ["__count"],
+        )
+        rows = kpi_rules.coaching_rows(
+            [((job_type, technician), d, f) for job_type, technician, d, f in done],
+            [((job_type, technician), reason, n) for job_type, technician, reason, n in repeats],
+        )
+        none = self.env._("(none)")
+        return [
+            {
+                "job_type_id": row["key"][0].id,
+                "job_type": row["key"][0].display_name or none,
+                "technician": row["key"][1].display_name or none,
+                "done": int(row["done"]),
+                "first_time_fix": self._fs_format_value(row["first_time_fix_rate"], "%"),
+                "repeats": row["repeats"],
+                "reasons": [(reason.display_name or none, n) for reason, n in row["reasons"]],
+            }
+            for row in rows
+        ]
+
+    @api.model
+    def fs_open_job_type(self, job_type_id):
+        """The job type's checklist and kit: where repeats are fixed."""
+        self._fs_check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "fs.job.type",
+            "res_id": self.env["fs.job.type"].browse(int(job_type_id)).exists().id,
+            "views": [[False, "form"]],
+        }
+
+    @api.model
+    def fs_friday_reviews(self, params):
+        """Ten of this week's done visits to read: disputed, lowest rated, repeats, random."""
+        self._fs_check_manager()
+        today = fields.Date.context_today(self)
+        week = kpi_rules.week_start(today, self._fs_first_weekday())
+        dashboard = self._fs_from_params(params)
+        dashboard.update({"date_from": week, "date_to": today})
+        visits = self.env["project.task"].search_read(
+            [*dashboard._fs_task_domain(), ("fs_kpi_done", ">", 0)],
+            ["fs_kpi_ratings", "fs_kpi_rating_sum", "fs_kpi_disputed", "fs_kpi_first_time_fix"],
+        )
+        picked = kpi_rules.friday_reviews(
+            [
+                kpi_rules.ReviewCandidate(
+                    visit["id"],
+                    visit["fs_kpi_rating_sum"] if visit["fs_kpi_ratings"] else None,
+                    bool(visit["fs_kpi_disputed"]),
+                    not visit["fs_kpi_first_time_fix"],
+                )
+                for visit in visits
+            ],
+            week,
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")
+        name = self.env._("Reports to review this week")
+        action.update(
+            name=name,
+            display_name=name,
+            domain=[("id", "in", picked)],
             context={"fs_visit_views": 1, "create": False},
         )
         return action

@@ -218,6 +218,28 @@ class TestKpis(FieldServiceCase):
         with self.assertQueryCount(__system__=4):
             self.dashboard._fs_kpis()
 
+    def test_coaching_per_job_type_and_technician(self):
+        rows = self.env["fs.kpi.dashboard"].fs_coaching(
+            {"preset": "custom", "date_from": "2026-03-02", "date_to": "2026-03-08"}
+        )
+        self.assertEqual(len(rows), 1)
+        row = rows[0]
+        self.assertEqual((row["job_type"], row["technician"]), (self.job_type.name, "Anna Tech"))
+        self.assertEqual((row["done"], row["first_time_fix"], row["repeats"]), (4, "75.0 %", 1))
+        self.assertEqual(row["reasons"], [(self.job_type.name, 1)], "V5 came back for V3")
+        action = self.env["fs.kpi.dashboard"].fs_open_job_type(row["job_type_id"])
+        self.assertEqual((action["res_model"], action["res_id"]), ("fs.job.type", self.job_type.id))
+
+    @freeze_time("2026-03-06 15:00:00")
+    def test_friday_reviews_start_with_disputes_then_repeats(self):
+        self.env["res.lang"]._lang_get(self.env.user.lang).week_start = "1"  # Monday
+        action = self.env["fs.kpi.dashboard"].fs_friday_reviews({"technician_id": self.anna.id})
+        picked = action["domain"][0][2]
+        self.assertEqual(picked[:2], [self.v2.id, self.v3.id], "disputed and 2 stars, repeated")
+        self.assertEqual(set(picked), set((self.v1 | self.v2 | self.v3 | self.v7).ids))
+        again = self.env["fs.kpi.dashboard"].fs_friday_reviews({"technician_id": self.anna.id})
+        self.assertEqual(again["domain"][0][2], picked, "the same list all week")
+
     def test_analysis_rates_per_technician_equal_the_dashboards(self):
         """Pivot cells are ratios of the group's sums, not averages of per-visit rates."""
         # V1 asked twice more: 2 rated of 5 asked is 40 %; the average of per-visit rates

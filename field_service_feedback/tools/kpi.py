@@ -18,6 +18,7 @@ only for themselves: every other KPI leaves them out.
   the delay alert and the end of the window it replaced).
 """
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -349,3 +350,65 @@ UNIT_DIGITS = {"%": 1, "stars": 2, "score": 0, "min": 0}
 def shown(value, unit):
     """``value`` rounded as displayed (None stays None)."""
     return None if value is None else round(value, UNIT_DIGITS[unit])
+
+
+# ---------------------------------------------------------------------------
+# Coaching
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewCandidate:
+    """A done visit of the week, as the Friday review picks it."""
+
+    visit_id: int
+    stars: float | None  # None: not rated
+    disputed: bool
+    repeated: bool  # a repeat, or not fixed the first time
+
+
+def friday_reviews(candidates: Sequence[ReviewCandidate], week: date, limit: int = 10) -> list:
+    """The ids of up to ``limit`` visits to read: disputed, then the lowest rated (≤ 3 stars),
+    then repeats, then a random fill that is the same all week (seeded by ``week``)."""
+    ordered = sorted(candidates, key=lambda c: c.visit_id)
+    picked = []
+
+    def take(visits):
+        for visit in visits:
+            if len(picked) < limit and visit.visit_id not in picked:
+                picked.append(visit.visit_id)
+
+    take(c for c in ordered if c.disputed)
+    take(
+        sorted((c for c in ordered if c.stars is not None and c.stars <= 3), key=lambda c: c.stars)
+    )
+    take(c for c in ordered if c.repeated)
+    rest = [c for c in ordered if c.visit_id not in picked]
+    random.Random(week.toordinal()).shuffle(rest)
+    take(rest)
+    return picked
+
+
+def coaching_rows(done_groups, repeat_groups, top=3) -> list:
+    """Per (job type, technician): done, fixed first time, repeats and their top reasons.
+
+    ``done_groups`` is [((job type, technician), done, fixed first time)];
+    ``repeat_groups`` is [((job type, technician), reason, count)], the reason being what the
+    repeat visit was booked for. Rows with the most repeats come first.
+    """
+    reasons = {}
+    for key, reason, count in repeat_groups:
+        reasons.setdefault(key, []).append((reason, count))
+    rows = []
+    for key, done, fixed in done_groups:
+        top_reasons = sorted(reasons.get(key, []), key=lambda r: (-r[1], str(r[0])))[:top]
+        rows.append(
+            {
+                "key": key,
+                "done": done,
+                "first_time_fix_rate": _ratio(fixed, done),
+                "repeats": sum(count for _reason, count in reasons.get(key, [])),
+                "reasons": top_reasons,
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["repeats"], -(r["done"] or 0)))

@@ -240,3 +240,34 @@ def test_values_equal_as_shown_trend_flat():
         kpi.trend(kpi.shown(23.2, "min"), kpi.shown(22.9, "min"), "travel_actual_per_job") == "flat"
     )
     assert kpi.shown(None, "%") is None
+
+
+def test_friday_reviews_pick_disputes_low_ratings_repeats_then_a_weekly_random_fill():
+    C = kpi.ReviewCandidate
+    visits = [
+        C(1, 5, False, False),
+        C(2, 1, False, False),
+        C(3, None, True, False),
+        C(4, 3, False, False),
+        C(5, None, False, True),
+        *[C(n, None, False, False) for n in range(6, 30)],
+    ]
+    week = date(2026, 11, 30)
+    picked = kpi.friday_reviews(visits, week)
+    assert picked[:4] == [3, 2, 4, 5]
+    assert len(picked) == 10 and len(set(picked)) == 10
+    assert kpi.friday_reviews(list(reversed(visits)), week) == picked, "same all week"
+    assert kpi.friday_reviews(visits, date(2026, 12, 7))[4:] != picked[4:], "another week"
+    assert kpi.friday_reviews(visits[:3], week) == [3, 2, 1]
+
+
+def test_coaching_rows_rank_by_repeats_with_top_reasons():
+    rows = kpi.coaching_rows(
+        [(("Boiler", "Anna"), 10, 7), (("Leak", "Bob"), 5, 5)],
+        [(("Boiler", "Anna"), "Breakdown", 2), (("Boiler", "Anna"), "Leak", 1)],
+    )
+    assert rows[0]["key"] == ("Boiler", "Anna")
+    assert rows[0]["first_time_fix_rate"] == 70.0
+    assert rows[0]["repeats"] == 3
+    assert rows[0]["reasons"] == [("Breakdown", 2), ("Leak", 1)]
+    assert rows[1]["repeats"] == 0 and rows[1]["reasons"] == []

@@ -82,6 +82,7 @@ export class FsKpiDashboard extends Component {
             technician_id: 0,
             job_type_id: 0,
             data: null,
+            coaching: [],
         });
         onWillStart(() => this.load());
     }
@@ -96,10 +97,14 @@ export class FsKpiDashboard extends Component {
     }
 
     async load() {
-        const data = await this.keepLast.add(
-            this.orm.call("fs.kpi.dashboard", "fs_dashboard_data", [this.params])
+        const [data, coaching] = await this.keepLast.add(
+            Promise.all([
+                this.orm.call("fs.kpi.dashboard", "fs_dashboard_data", [this.params]),
+                this.orm.call("fs.kpi.dashboard", "fs_coaching", [this.params]),
+            ])
         );
         this.state.data = data;
+        this.state.coaching = coaching;
         if (this.state.preset !== "custom") {
             this.state.date_from = data.date_from;
             this.state.date_to = data.date_to;
@@ -143,6 +148,18 @@ export class FsKpiDashboard extends Component {
     async openAnalysis() {
         this.action.doAction(
             await this.orm.call("fs.kpi.dashboard", "fs_open_analysis", [this.params])
+        );
+    }
+
+    async openJobType(row) {
+        this.action.doAction(
+            await this.orm.call("fs.kpi.dashboard", "fs_open_job_type", [row.job_type_id])
+        );
+    }
+
+    async openFridayReviews() {
+        this.action.doAction(
+            await this.orm.call("fs.kpi.dashboard", "fs_friday_reviews", [this.params])
         );
     }
 
