@@ -379,6 +379,15 @@ class FsKpiDashboard(models.TransientModel):
             "target": "self",
         }
 
+    def _fs_workbook_filename(self):
+        self.ensure_one()
+        filters = [
+            self[name].display_name
+            for name in ("project_id", "technician_id", "job_type_id")
+            if self[name]
+        ]
+        return kpi_workbook.workbook_filename(self.date_from, self.date_to, filters)
+
     def _fs_workbook(self):
         """The KPI workbook of this dashboard's period and filters (bytes)."""
         self.ensure_one()

@@ -274,6 +274,19 @@ class TestKpis(FieldServiceCase):
         )
         self.assertFalse(empty[0]["on_time_rate"], "no arrivals: no rate, not 0 %")
 
+    def test_workbook_file_name_says_the_period_and_filter(self):
+        self.assertEqual(
+            self.dashboard._fs_workbook_filename(),
+            "field-service-kpis_2026-03-02_2026-03-08_Anna-Tech.xlsx",
+        )
+        action = self.env["fs.kpi.dashboard"].fs_export_xlsx(
+            {"preset": "custom", "date_from": "2026-03-02", "date_to": "2026-03-08"}
+        )
+        exported = self.env["fs.kpi.dashboard"].browse(int(action["url"].split("/")[3]))
+        self.assertEqual(
+            exported._fs_workbook_filename(), "field-service-kpis_2026-03-02_2026-03-08.xlsx"
+        )
+
     def test_workbook_opens_and_holds_the_dashboard_numbers(self):
         book = openpyxl.load_workbook(io.BytesIO(self.dashboard._fs_workbook()))
         self.assertEqual(
@@ -376,3 +389,18 @@ class TestKpiDashboardTour(HttpCase):
         on_time = next(card for card in data["cards"] if card["key"] == "on_time_rate")
         self.assertGreater(on_time["count"], 0, "the demo history has arrivals to open")
         self.start_tour("/odoo", "fs_kpi_dashboard_drill_down", login="helene")
+
+    def test_workbook_download_is_named_after_the_period_and_filter(self):
+        helene = self.env.ref("field_service_cx.user_helene_demo")
+        technician = self.env["hr.employee"].search([("fs_is_technician", "=", True)], limit=1)
+        action = (
+            self.env["fs.kpi.dashboard"]
+            .with_user(helene)
+            .fs_export_xlsx({"preset": "last_week", "technician_id": technician.id})
+        )
+        self.authenticate("helene", "helene")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        disposition = response.headers["Content-Disposition"]
+        self.assertIn("field-service-kpis_", disposition)
+        self.assertIn(technician.name.split()[0], disposition)

@@ -271,3 +271,14 @@ def test_coaching_rows_rank_by_repeats_with_top_reasons():
     assert rows[0]["repeats"] == 3
     assert rows[0]["reasons"] == [("Breakdown", 2), ("Leak", 1)]
     assert rows[1]["repeats"] == 0 and rows[1]["reasons"] == []
+
+
+def test_workbook_filename_says_the_period_and_filters():
+    from fs_feedback_tools.kpi_workbook import workbook_filename
+
+    assert workbook_filename(date(2026, 3, 2), date(2026, 3, 8)) == (
+        "field-service-kpis_2026-03-02_2026-03-08.xlsx"
+    )
+    assert workbook_filename(date(2026, 3, 2), date(2026, 3, 8), ["Hélène / Lyon Nord", ""]) == (
+        "field-service-kpis_2026-03-02_2026-03-08_Hélène-Lyon-Nord.xlsx"
+    )
