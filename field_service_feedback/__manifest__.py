@@ -28,6 +28,9 @@
             "field_service_feedback/static/src/scss/visit_page.scss",
             "field_service_feedback/static/src/scss/service_report.scss",
         ],
+        "web.assets_backend": [
+            "field_service_feedback/static/src/kpi_dashboard/*",
+        ],
         "web.report_assets_common": [
             "field_service_feedback/static/src/scss/service_report.scss",
         ],

@@ -1,6 +1,7 @@
 from . import (
     base_geocoder,
     crm_lead,
+    fs_booking_lock,
     fs_demo,
     fs_job_type,
     fs_job_type_checklist_line,

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..tools import kits as kit_rules
 from ..tools import visit_states as vs
 from ..tools import windows
 
@@ -23,6 +24,30 @@ class HrEmployee(models.Model):
         ):
             held[line["employee_id"][0]][line["skill_id"][0]] = line["level_progress"]
         return held
+
+    def _fs_short_of_parts(self, parts):
+        """Ids of these technicians whose van lacks some of ``parts`` ({product id: qty})."""
+        if not parts:
+            return set()
+        vans = self.fs_van_location_id
+        on_hand = {}
+        # sudo: the van's stock decides when the job can start; only quantities leave.
+        for location, product, quantity in (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [("location_id", "in", vans.ids), ("product_id", "in", list(parts))],
+                ["location_id", "product_id"],
+                ["quantity:sum"],
+            )
+        ):
+            on_hand.setdefault(location.id, {})[product.id] = quantity
+        return {
+            employee.id
+            for employee in self
+            if not employee.fs_van_location_id
+            or kit_rules.missing_parts(parts, on_hand.get(employee.fs_van_location_id.id, {}))
+        }
 
     def _fs_working_at(self, moment):
         """Ids of the technicians whose working hours (time off deducted) include ``moment``."""

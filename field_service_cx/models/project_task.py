@@ -1,10 +1,12 @@
+from datetime import datetime, time, timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 from odoo.tools.mail import html_to_inner_content, plaintext2html
 
 from ..exceptions import StaleVisitError
-from ..tools import geo, windows
+from ..tools import booking, geo, windows
 from ..tools import skills as skill_rules
 from ..tools import visit_states as vs
 
@@ -30,6 +32,8 @@ TECHNICIAN_FIELDS = {
 }
 # A change of any of these is a new schedule version of the visit.
 SCHEDULE_FIELDS = {"fs_window_start", "fs_window_end", "fs_technician_id"}
+# What the booking rule is told when no addon says otherwise (feedback: its portal settings).
+BOOKING_SETTINGS = {"per_window": 1, "parts_lead_hours": 24.0}
 # Timestamps written when a visit enters a state.
 STATE_TIMESTAMPS = {
     vs.EN_ROUTE: "fs_en_route_at",
@@ -540,6 +544,13 @@ class ProjectTask(models.Model):
             end = fields.Datetime.to_datetime(vals.get("fs_window_end"))
             if start and end and end <= start:
                 raise ValidationError(windows.window_problem(start, end, 0))
+        self._fs_take_booking_lock(
+            {
+                vals["fs_technician_id"]
+                for vals in vals_list
+                if vals.get("fs_technician_id") and vals.get("fs_window_start")
+            }
+        )
         tasks = super().create(vals_list)
         tasks.filtered(lambda t: t.fs_job_type_id)._fs_apply_job_type(only_empty=True)
         tasks._fs_sync_assignees()
@@ -555,6 +566,13 @@ class ProjectTask(models.Model):
     def write(self, vals):
         self._fs_check_technician_write(vals)
         schedule_written = bool(SCHEDULE_FIELDS & vals.keys())
+        if schedule_written:
+            # The booking lock first, then the visits' rows (_fs_lock_schedule): always that order.
+            moved = self.filtered(lambda task: task.fs_is_visit and task._fs_booking_moves(vals))
+            technicians = set(moved.fs_technician_id.ids)
+            if moved and vals.get("fs_technician_id"):
+                technicians.add(vals["fs_technician_id"])
+            self._fs_take_booking_lock(technicians)
         if schedule_written and vals.get("fs_schedule_version_read"):
             self._fs_check_schedule_version(vals["fs_schedule_version_read"])
         schedule_before = {task.id: task._fs_schedule_key() for task in self if schedule_written}
@@ -575,6 +593,27 @@ class ProjectTask(models.Model):
             )
             moved._fs_record_promises(self.env.context.get("fs_promise_source", "company"))
         return result
+
+    def _fs_booking_moves(self, vals):
+        """Whether writing ``vals`` changes this visit's window or technician."""
+        self.ensure_one()
+        if "fs_technician_id" in vals and (vals["fs_technician_id"] or False) != (
+            self.fs_technician_id.id or False
+        ):
+            return True
+        return any(
+            fields.Datetime.to_datetime(vals[name]) != self[name]
+            for name in ("fs_window_start", "fs_window_end")
+            if name in vals
+        )
+
+    @api.model
+    def _fs_take_booking_lock(self, technician_ids):
+        """Office and customer bookings giving these technicians a window meet here (see
+        ``fs.booking.lock``): one of two concurrent ones fails and is retried."""
+        if technician_ids:
+            # sudo: a system table every booking path bumps, whoever the user is.
+            self.env["fs.booking.lock"].sudo()._fs_lock(technician_ids)
 
     def _fs_schedule_key(self):
         return (self.fs_window_start, self.fs_window_end, self.fs_technician_id.id)
@@ -723,6 +762,158 @@ class ProjectTask(models.Model):
                 )
                 for line in job_type.required_skill_ids
             ]
+
+    # ---- booking: the dispatcher's New visit --------------------------------------------------
+
+    @api.model
+    def default_get(self, fields_list):
+        """Field Service › Visits › New makes a visit of the field-service project, not a
+        private task."""
+        defaults = super().default_get(fields_list)
+        if (
+            self.env.context.get("fs_visit_views")
+            and "project_id" in fields_list
+            and not defaults.get("project_id")
+        ):
+            company_ids = [self.env.company.id, False]
+            project = self.env["project.project"].search(
+                [("fs_is_field_service", "=", True), ("company_id", "in", company_ids)], limit=1
+            )
+            defaults["project_id"] = project.id or False
+            if project and "company_id" in fields_list:
+                # Else core's company onchange empties a project of another company (none).
+                defaults["company_id"] = project.company_id.id
+            if "user_ids" in fields_list:
+                defaults["user_ids"] = []  # a visit's assignee is its technician, not the office
+        return defaults
+
+    @api.constrains("partner_id", "fs_window_start", "fs_technician_id", "project_id")
+    def _check_fs_booking(self):
+        for task in self.filtered("fs_is_visit"):
+            if (task.fs_window_start or task.fs_technician_id) and not task.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(visit)s needs a customer before it gets a window or a technician.",
+                        visit=task.name,
+                    )
+                )
+            if task.fs_technician_id and not task.fs_window_start:
+                raise ValidationError(
+                    self.env._(
+                        "%(visit)s needs a window before it is given to a technician.",
+                        visit=task.name,
+                    )
+                )
+
+    # ---- booking: which windows we can offer -----------------------------------------------
+
+    @api.model
+    def _fs_booking_settings(self):
+        """The booking rule's settings; the customer portal overrides them with its own."""
+        return dict(BOOKING_SETTINGS)
+
+    @api.model
+    def _fs_offer_windows(
+        self,
+        *,
+        site,
+        company,
+        required,
+        service_minutes,
+        parts,
+        days,
+        window_minutes,
+        earliest,
+        exclude_visit=None,
+        exclude=None,
+        preferred=None,
+    ):
+        """The windows to offer for a job at ``site`` on these local ``days`` (``tools.booking``).
+
+        ``required`` is {hr.skill id: level}, ``parts`` {product id: quantity} (a technician
+        whose van lacks them starts after the parts lead time), ``earliest`` the first start
+        (naive UTC). ``exclude_visit`` is the visit being moved: its own place is free.
+        """
+        if not days:
+            return []
+        settings = self._fs_booking_settings()
+        zone, _note = windows.resolve_zone(site.tz, company.partner_id.tz)
+        # sudo: customers and dispatchers alike may not read employees; only windows leave.
+        employees = self.env["hr.employee"].sudo()
+        technicians = employees.search(
+            [("fs_is_technician", "=", True), ("company_id", "in", [company.id, False])]
+        )
+        qualified = employees.browse(
+            skill_rules.eligible_technicians(required, technicians._fs_held_skills())
+        )
+        if not qualified:
+            return []
+        days = sorted(days)
+        range_start = datetime.combine(days[0], time.min).replace(tzinfo=zone)
+        range_end = datetime.combine(days[-1] + timedelta(days=1), time.min).replace(tzinfo=zone)
+        wanted = set(days)
+        working = {
+            tech: [span for span in spans if windows.to_local(span[0], zone).date() in wanted]
+            for tech, spans in qualified._fs_work_intervals(range_start, range_end).items()
+        }
+        domain = [
+            ("fs_is_visit", "=", True),
+            ("fs_state", "in", vs.OPEN_STATES),
+            ("fs_window_start", "<", range_end.astimezone(windows.UTC).replace(tzinfo=None)),
+            ("fs_window_end", ">", range_start.astimezone(windows.UTC).replace(tzinfo=None)),
+            "|",
+            ("fs_technician_id", "in", qualified.ids),
+            ("fs_technician_id", "=", False),
+        ]
+        if exclude_visit:
+            domain.append(("id", "!=", exclude_visit.id))
+        # sudo: every booked visit takes capacity, whoever may read it; only windows are read.
+        booked = [
+            booking.Booked(
+                row["fs_window_start"],
+                row["fs_window_end"],
+                row["fs_technician_id"] or None,
+                row["fs_service_minutes"] or 0,
+                (row["fs_site_latitude"], row["fs_site_longitude"]),
+            )
+            for row in self.sudo().search_read(
+                domain,
+                [
+                    "fs_technician_id",
+                    "fs_window_start",
+                    "fs_window_end",
+                    "fs_service_minutes",
+                    "fs_site_latitude",
+                    "fs_site_longitude",
+                ],
+                load=None,
+            )
+        ]
+        after_parts = fields.Datetime.now() + timedelta(hours=settings["parts_lead_hours"])
+        short = qualified._fs_short_of_parts(parts)
+        return booking.offer_windows(
+            working=working,
+            booked=booked,
+            service_minutes=service_minutes,
+            window_minutes=window_minutes,
+            earliest={
+                tech.id: max(earliest, after_parts) if tech.id in short else earliest
+                for tech in qualified
+            },
+            day_of=lambda moment: windows.to_local(moment, zone).date(),
+            point=(site.partner_latitude, site.partner_longitude),
+            per_window=settings["per_window"],
+            exclude=exclude,
+            preferred=preferred,
+            homes={
+                tech.id: (
+                    tech.fs_start_partner_id.partner_latitude,
+                    tech.fs_start_partner_id.partner_longitude,
+                )
+                for tech in qualified
+                if tech.fs_start_partner_id
+            },
+        )
 
     # ---- the day's moves ------------------------------------------------------------------
 

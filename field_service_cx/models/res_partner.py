@@ -124,6 +124,17 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": self.id}
         return action
 
+    def action_fs_book_visit(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Book a visit"),
+            "res_model": "fs.book.visit",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
+
     # ---- geolocation of visit sites: in the background, never inside a request ----------
     @api.depends(*ADDRESS_FIELDS)
     def _compute_fs_geo_failure(self):

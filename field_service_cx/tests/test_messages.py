@@ -418,7 +418,13 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
     def test_a_visit_without_customer_and_a_broken_row_never_stop_the_batch(self):
         sent = [self.book(paris(2026, 6, 10 + day, 13, 0)) for day in range(2)]
         orphan = self.book(paris(2026, 6, 12, 13, 0))
-        orphan.partner_id = False  # e.g. the customer was merged away
+        # The customer was deleted (ON DELETE SET NULL): a scheduled visit cannot be left
+        # without one through the ORM any more, but the database can still do it.
+        self.env.cr.execute(
+            "UPDATE project_task SET partner_id = NULL, fs_site_id = NULL WHERE id = %s",
+            [orphan.id],
+        )
+        orphan.invalidate_recordset(["partner_id", "fs_site_id"])
         self.assertFalse(orphan.fs_site_id)
         broken_site = self.customer.copy({"name": "Broken import"})
         broken = self.book(paris(2026, 6, 13, 13, 0), partner_id=broken_site.id)

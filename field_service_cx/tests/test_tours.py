@@ -63,3 +63,48 @@ class TestTechnicianDayOnPhone(HttpCase, FieldServiceCase):
         self.assertIn("replaced one valve", first.fs_work_summary)
         self.assertEqual(second.fs_state, "not_home")
         self.assertEqual(second.fs_not_home_reason, "Nobody answered the door or the phone")
+
+
+@tagged("post_install", "-at_install")
+class TestBookingTours(HttpCase, FieldServiceCase):
+    """The dispatcher books from the screens, at desktop width, as the demo's dispatcher when
+    the demo is installed (else the test world's)."""
+
+    browser_size = "1440x900"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        demo = cls.env.ref("field_service_cx.user_camille_demo", False)
+        cls.dispatcher = demo or cls.user_dispatcher
+        # Only the test world's field-service project: New lands in it, whatever the demo has.
+        cls.env["project.project"].search(
+            [("fs_is_field_service", "=", True), ("id", "!=", cls.project.id)]
+        ).write({"fs_is_field_service": False})
+
+    def test_book_a_visit_from_a_lead_in_one_screen(self):
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour boiler noise",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.dispatcher.id,
+                "description": "<p>Noise since Monday; side door.</p>",
+            }
+        )
+        self.start_tour("/odoo", "fs_book_visit_from_lead", login=self.dispatcher.login)
+        visit = lead.fs_visit_ids
+        self.assertEqual(len(visit), 1)
+        self.assertEqual((visit.partner_id, visit.fs_technician_id), (self.customer, self.anna))
+        self.assertTrue(visit.fs_window_start)
+        self.assertIn("side door", visit.description)
+        confirmation = self.env["fs.visit.message"].search(
+            [("task_id", "=", visit.id), ("kind", "=", "confirmation")]
+        )
+        self.assertIn(confirmation.state, ("planned", "queued"))
+
+    def test_new_visit_needs_a_customer(self):
+        self.start_tour("/odoo", "fs_new_visit_needs_a_customer", login=self.dispatcher.login)
+        visit = self.env["project.task"].search([("name", "=", "Tour new visit")])
+        self.assertEqual(visit.project_id, self.project)
+        self.assertEqual(visit.partner_id, self.customer)

@@ -1,23 +1,39 @@
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import skills as skill_rules
-from ..tools import slots as slot_rules
 from ..tools import windows
+
+HORIZON_DAYS = 7  # windows are offered over this many days from the day chosen
 
 
 class FsBookVisit(models.TransientModel):
-    """Book a visit from a lead: a job type, a day, and one of the windows a technician can keep."""
+    """Book a visit in one screen: a customer, a job type, then one of the windows offered by
+    the booking rule (``project.task._fs_offer_windows``) with its suggested technician."""
 
     _name = "fs.book.visit"
     _description = "Book a visit"
 
-    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
+    lead_id = fields.Many2one("crm.lead", ondelete="cascade")
     partner_id = fields.Many2one(
-        "res.partner", compute="_compute_partner_id", store=True, readonly=False, required=True
+        "res.partner",
+        "Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        required=True,
     )
+    site_id = fields.Many2one(
+        "res.partner",
+        "Site",
+        compute="_compute_site_id",
+        store=True,
+        readonly=False,
+        domain="[('commercial_partner_id', '=', commercial_partner_id)]",
+        help="Where the visit takes place (the customer's address unless another is chosen).",
+    )
+    commercial_partner_id = fields.Many2one(related="partner_id.commercial_partner_id")
     project_id = fields.Many2one(
         "project.project",
         required=True,
@@ -26,93 +42,122 @@ class FsBookVisit(models.TransientModel):
             [("fs_is_field_service", "=", True)], limit=1
         ),
     )
-    job_type_id = fields.Many2one("fs.job.type", required=True)
+    job_type_id = fields.Many2one("fs.job.type", "Job type", required=True)
     visit_date = fields.Date(
-        "Day", required=True, default=lambda self: fields.Date.context_today(self) + timedelta(1)
+        "From", required=True, default=lambda self: fields.Date.context_today(self) + timedelta(1)
     )
     window_minutes = fields.Integer("Window length (min)", default=120, required=True)
     access_notes = fields.Text()
     slot_ids = fields.One2many(
-        "fs.book.visit.slot", "wizard_id", compute="_compute_slot_ids", store=True, readonly=True
+        "fs.book.visit.slot", "wizard_id", compute="_compute_slot_ids", store=True, readonly=False
     )
-    slot_count = fields.Integer(compute="_compute_slot_ids", store=True)
+    slot_count = fields.Integer(compute="_compute_slot_count")
 
     @api.depends("lead_id")
     def _compute_partner_id(self):
         for wizard in self:
-            wizard.partner_id = wizard.lead_id.partner_id
+            wizard.partner_id = wizard.lead_id.partner_id or wizard.partner_id
 
-    @api.depends("job_type_id", "visit_date", "window_minutes", "partner_id", "project_id")
+    @api.depends("partner_id")
+    def _compute_site_id(self):
+        for wizard in self:
+            if wizard.site_id.commercial_partner_id != wizard.partner_id.commercial_partner_id:
+                wizard.site_id = wizard.partner_id
+
+    @api.depends("job_type_id", "visit_date", "window_minutes", "site_id", "project_id")
     def _compute_slot_ids(self):
         for wizard in self:
-            offered = wizard._fs_offered_slots() if wizard.job_type_id and wizard.visit_date else []
+            ready = wizard.job_type_id and wizard.visit_date and wizard.site_id
+            offers = wizard._fs_offers() if ready else []
             wizard.slot_ids = [fields.Command.clear()] + [
                 fields.Command.create(
                     {
-                        "start": slot.start,
-                        "end": slot.end,
-                        "technician_ids": [fields.Command.set(list(slot.technicians))],
+                        "start": offer.start,
+                        "end": offer.end,
+                        "technician_id": offer.technician,
+                        "other_technician_ids": [fields.Command.set(list(offer.technicians[1:]))],
+                        "added_km": offer.added_km,
                     }
                 )
-                for slot in offered
+                for offer in offers
             ]
-            wizard.slot_count = len(offered)
+
+    @api.depends("slot_ids")
+    def _compute_slot_count(self):
+        for wizard in self:
+            wizard.slot_count = len(wizard.slot_ids)
 
     def _fs_zone(self):
-        """The zone the visit will have: the customer's, else the company's (never the user's)."""
+        """The zone the visit will have: the site's, else the company's (never the user's)."""
         company = self.project_id.company_id or self.env.company
-        zone, _note = windows.resolve_zone(self.partner_id.tz, company.partner_id.tz)
+        zone, _note = windows.resolve_zone(self.site_id.tz, company.partner_id.tz)
         return zone
 
-    def _fs_offered_slots(self):
-        """Windows of that day in which at least one qualified technician works."""
+    def _fs_offers(self):
+        self.ensure_one()
         if self.window_minutes <= 0:
             raise UserError(self.env._("The window length must be positive."))
-        zone = self._fs_zone()
-        required = self.job_type_id.required_skill_ids._fs_as_requirements()
-        company = self.project_id.company_id or self.env.company
-        technicians = self.env["hr.employee"].search(
-            [("fs_is_technician", "=", True), ("company_id", "in", [company.id, False])]
+        job = self.job_type_id
+        return self.env["project.task"]._fs_offer_windows(
+            site=self.site_id,
+            company=self.project_id.company_id or self.env.company,
+            required=job.required_skill_ids._fs_as_requirements(),
+            service_minutes=job.service_minutes,
+            parts={line.product_id.id: line.quantity for line in job.kit_line_ids},
+            days=[self.visit_date + timedelta(days=offset) for offset in range(HORIZON_DAYS)],
+            window_minutes=self.window_minutes,
+            earliest=fields.Datetime.now(),
         )
-        qualified = technicians.browse(
-            skill_rules.eligible_technicians(required, technicians._fs_held_skills())
-        )
-        day_start = datetime.combine(self.visit_date, time.min).replace(tzinfo=zone)
-        working = qualified.sudo()._fs_work_intervals(day_start, day_start + timedelta(days=1))
-        candidates = [
-            (
-                windows.to_utc(start.replace(tzinfo=None), zone),
-                windows.to_utc(end.replace(tzinfo=None), zone),
-            )
-            for start, end in slot_rules.day_grid(day_start, 7, 19, self.window_minutes)
-        ]
-        return slot_rules.offered_windows(working, candidates, self.job_type_id.service_minutes)
 
-    def _fs_book(self, slot):
+    def action_book(self):
+        """Book the chosen window, checked again against the rule (it may just have gone)."""
         self.ensure_one()
+        chosen = self.slot_ids.filtered("chosen")
+        if len(chosen) != 1:
+            raise UserError(self.env._("Pick one of the windows offered, then book it."))
+        offer = next(
+            (o for o in self._fs_offers() if (o.start, o.end) == (chosen.start, chosen.end)), None
+        )
+        if not offer or chosen.technician_id.id not in offer.technicians:
+            raise UserError(
+                self.env._(
+                    "%(window)s is no longer free: it may just have been booked. "
+                    "Pick another window.",
+                    window=chosen.label,
+                )
+            )
         lead = self.lead_id
         visit = self.env["project.task"].create(
             {
                 "name": f"{self.job_type_id.name} – {self.partner_id.display_name}",
                 "project_id": self.project_id.id,
                 "partner_id": self.partner_id.id,
+                "fs_site_id": self.site_id.id,
                 "fs_job_type_id": self.job_type_id.id,
-                "fs_window_start": slot.start,
-                "fs_window_end": slot.end,
+                "fs_window_start": chosen.start,
+                "fs_window_end": chosen.end,
+                "fs_technician_id": chosen.technician_id.id,
                 "fs_lead_id": lead.id,
                 "fs_access_notes": self.access_notes,
                 "description": lead.description,
             }
         )
-        lead.message_post(
-            body=self.env._("Visit booked: %(visit)s, %(window)s")
-            % {"visit": visit.name, "window": visit.fs_window_display}
-        )
+        if lead:
+            lead.message_post(
+                body=self.env._(
+                    "Visit booked: %(visit)s, %(window)s, %(technician)s",
+                    visit=visit.name,
+                    window=visit.fs_window_display,
+                    technician=visit.fs_technician_id.name,
+                )
+            )
+        form = self.env.ref("field_service_cx.project_task_view_form_fs_visit")
         return {
             "type": "ir.actions.act_window",
             "res_model": "project.task",
             "res_id": visit.id,
             "view_mode": "form",
+            "views": [(form.id, "form")],
             "target": "current",
         }
 
@@ -120,23 +165,18 @@ class FsBookVisit(models.TransientModel):
 class FsBookVisitSlot(models.TransientModel):
     _name = "fs.book.visit.slot"
     _description = "Offered window"
-    _order = "start"
+    _order = "start, id"
 
     wizard_id = fields.Many2one("fs.book.visit", required=True, ondelete="cascade")
+    chosen = fields.Boolean("Book")
     start = fields.Datetime(required=True)
     end = fields.Datetime(required=True)
-    technician_ids = fields.Many2many("hr.employee", string="Technicians free")
-    technician_count = fields.Integer(compute="_compute_technician_count")
+    technician_id = fields.Many2one("hr.employee", "Suggested technician", required=True)
+    other_technician_ids = fields.Many2many("hr.employee", string="Also free")
+    added_km = fields.Float("Extra km", digits=(16, 1), help="Travel this visit adds to the day.")
     label = fields.Char("Window", compute="_compute_label")
 
-    def _compute_technician_count(self):
-        for slot in self:
-            slot.technician_count = len(slot.technician_ids)
-
+    @api.depends("start", "end")
     def _compute_label(self):
         for slot in self:
             slot.label = windows.format_window(slot.start, slot.end, slot.wizard_id._fs_zone())
-
-    def action_book(self):
-        self.ensure_one()
-        return self.wizard_id._fs_book(self)

@@ -10,7 +10,7 @@ class FsKpiExport(http.Controller):
         if not dashboard or not request.env.user.has_group("field_service_cx.group_fs_manager"):
             raise request.not_found()
         content = dashboard._fs_workbook()
-        filename = f"field-service-kpis-{dashboard.date_from}-{dashboard.date_to}.xlsx"
+        filename = dashboard._fs_workbook_filename()
         return request.make_response(
             content,
             headers=[

@@ -1,4 +1,3 @@
-from . import fs_booking_lock
 from . import fs_visit_portal_post
 from . import ir_http
 from . import project_task
@@ -15,5 +14,4 @@ from . import fs_kpi_dashboard
 from . import digest_digest
 from . import project_task_report
 from . import project_task_portal_feedback
-from . import project_task_booking_lock
 from . import fs_demo_history

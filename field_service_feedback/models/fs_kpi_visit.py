@@ -1,4 +1,7 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from ..tools import kpi as kpi_rules
 
 # Every measure is summed (flags are 0/1), so any grouping gives the inputs of tools/kpi.py.
 MEASURES = {
@@ -78,6 +81,67 @@ class FsKpiVisit(models.Model):
     )
     delay_alerts = fields.Float("Delay alerts", readonly=True, aggregator="sum")
     delay_notice_min = fields.Float("Delay notice (min)", readonly=True, aggregator="sum")
+    # Rates (tools/kpi.py RATES): per visit in the list; per group, the ratio of the group's
+    # sums (see _read_group_select), so a pivot cell reads like the dashboard's card.
+    on_time_rate = fields.Float("On-time arrival (%)", readonly=True, aggregator="avg")
+    on_time_original_rate = fields.Float(
+        "On-time arrival, original booking (%)", readonly=True, aggregator="avg"
+    )
+    first_time_fix_rate = fields.Float("First-time fix (%)", readonly=True, aggregator="avg")
+    repeat_rate = fields.Float("Repeat visits (%)", readonly=True, aggregator="avg")
+    travel_planned_per_job = fields.Float(
+        "Travel per job, planned (min)", readonly=True, aggregator="avg"
+    )
+    travel_actual_per_job = fields.Float(
+        "Travel per job, actual (min)", readonly=True, aggregator="avg"
+    )
+    rating_rate = fields.Float("Rating rate (%)", readonly=True, aggregator="avg")
+    average_rating = fields.Float("Average rating (stars)", readonly=True, aggregator="avg")
+    nps = fields.Float("NPS", readonly=True, aggregator="avg")
+    dispute_rate = fields.Float("Dispute rate (%)", readonly=True, aggregator="avg")
+    resched_customer_rate = fields.Float(
+        "Rescheduled by the customer (%)", readonly=True, aggregator="avg"
+    )
+    resched_company_rate = fields.Float("Rescheduled by us (%)", readonly=True, aggregator="avg")
+    not_home_rate = fields.Float("Customer not home (%)", readonly=True, aggregator="avg")
+    confirmation_rate = fields.Float("Reminder confirmation (%)", readonly=True, aggregator="avg")
+    delay_notice = fields.Float("Notice given for delays (min)", readonly=True, aggregator="avg")
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A rate aggregates as the ratio of its parts' sums, whatever the aggregator asked."""
+        fname = aggregate_spec.split(":")[0]
+        if fname not in kpi_rules.RATES:
+            return super()._read_group_select(aggregate_spec, query)
+        added, subtracted, denominator, scale = kpi_rules.RATES[fname]
+
+        def total(names):
+            return SQL(" + ").join(
+                SQL("COALESCE(SUM(%s), 0)", self._field_to_sql(self._table, name, query))
+                for name in names
+            )
+
+        numerator = (
+            total(added) if not subtracted else SQL("%s - (%s)", total(added), total(subtracted))
+        )
+        return SQL(
+            "%s * (%s) / NULLIF(%s, 0)",
+            scale,
+            numerator,
+            SQL("SUM(%s)", self._field_to_sql(self._table, denominator, query)),
+        )
+
+    @staticmethod
+    def _fs_rate_columns():
+        """Each visit's own rates (NULL where it is not in the denominator)."""
+        columns = []
+        for key, (added, subtracted, denominator, scale) in kpi_rules.RATES.items():
+            numerator = " + ".join(f"t.fs_kpi_{name}" for name in added)
+            numerator += "".join(f" - t.fs_kpi_{name}" for name in subtracted)
+            columns.append(
+                f"CASE WHEN t.fs_kpi_{denominator} > 0 THEN {scale} * ({numerator})"
+                f" / t.fs_kpi_{denominator} END AS {key}"
+            )
+        return ",\n                   ".join(columns)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -117,7 +181,8 @@ class FsKpiVisit(models.Model):
                    t.fs_kpi_reminded AS reminded,
                    t.fs_kpi_confirmed_after_reminder AS confirmed_after_reminder,
                    t.fs_kpi_delay_alerts AS delay_alerts,
-                   t.fs_kpi_delay_notice_min AS delay_notice_min
+                   t.fs_kpi_delay_notice_min AS delay_notice_min,
+                   {self._fs_rate_columns()}
               FROM project_task t
              WHERE t.fs_is_visit IS TRUE AND t.active IS TRUE
             )

@@ -1,15 +1,13 @@
 import base64
 import io
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import qrcode
 
 from odoo import api, fields, models
 from odoo.addons.field_service_cx.exceptions import StaleVisitError
-from odoo.addons.field_service_cx.tools import skills as skill_rules
-from odoo.addons.field_service_cx.tools import slots as slot_rules
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.addons.field_service_cx.tools import windows
 from odoo.exceptions import UserError
@@ -28,7 +26,6 @@ SETTINGS = {
     "rating_window_days": 14,  # ratings are taken this long after the visit
     "changes_per_hour": 20,  # customer changes (POSTs) one visit takes per hour, at most
 }
-FIRST_HOUR, LAST_HOUR = 7, 19  # the local day the customer may pick windows in
 # What core's mail and portal routes accept instead of rights (portal.utils): the record's
 # token and a hash signed with it. For visits they are the customer's link to our page only.
 LINK_CREDENTIALS = ("token", "hash", "pid")
@@ -338,85 +335,44 @@ class ProjectTask(models.Model):
 
     # ---- feasible windows ------------------------------------------------------------------
 
+    @api.model
+    def _fs_booking_settings(self):
+        """The office books by the same rule and settings as the customer reschedules."""
+        return dict(
+            super()._fs_booking_settings(),
+            per_window=self._fs_portal_setting("visits_per_window"),
+            parts_lead_hours=self._fs_portal_setting("parts_lead_hours"),
+        )
+
     def _fs_portal_slots(self, now=None, day=None):
-        """The windows the customer may move to: a qualified technician works then, has room
-        (fewer than ``visits_per_window`` planned visits overlapping), after the cut-off and,
-        when parts are missing, after the parts lead time. ``day`` limits it to one local day.
-        """
+        """The windows the customer may move to: the booking rule's (``_fs_offer_windows``),
+        after the cut-off, within ``reschedule_days``; ``day`` limits it to one local day."""
         self.ensure_one()
         now = now or fields.Datetime.now()
         zone = self._fs_portal_zone()
-        earliest = rules.earliest_start(
-            now,
-            self._fs_portal_setting("change_cutoff_hours"),
-            self.fs_parts_ready,
-            self._fs_portal_setting("parts_lead_hours"),
-        )
+        earliest = now + timedelta(hours=self._fs_portal_setting("change_cutoff_hours"))
         first_day = windows.to_local(earliest, zone).date()
         horizon = max(1, self._fs_portal_setting("reschedule_days"))
-        days = [day] if day else [first_day + timedelta(days=offset) for offset in range(horizon)]
         if day and not first_day <= day < first_day + timedelta(days=horizon):
             return []
+        days = [day] if day else [first_day + timedelta(days=offset) for offset in range(horizon)]
         length = 120
         if self.fs_window_start and self.fs_window_end:
             length = int((self.fs_window_end - self.fs_window_start).total_seconds() // 60)
-        # sudo: the customer cannot read technicians; only free windows leave this method.
-        employees = self.env["hr.employee"].sudo()
-        company = self.company_id or self.env.company
-        technicians = employees.search(
-            [("fs_is_technician", "=", True), ("company_id", "in", [company.id, False])]
-        )
-        required = self.fs_required_skill_ids.sudo()._fs_as_requirements()
-        qualified = employees.browse(
-            skill_rules.eligible_technicians(required, technicians._fs_held_skills())
-        )
-        if not qualified:
-            return []
-        range_start = datetime.combine(days[0], time.min).replace(tzinfo=zone)
-        range_end = datetime.combine(days[-1] + timedelta(days=1), time.min).replace(tzinfo=zone)
-        working = qualified._fs_work_intervals(range_start, range_end)
-        candidates = [
-            (
-                windows.to_utc(start.replace(tzinfo=None), zone),
-                windows.to_utc(end.replace(tzinfo=None), zone),
-            )
-            for local_day in days
-            for start, end in slot_rules.day_grid(
-                datetime.combine(local_day, time.min).replace(tzinfo=zone),
-                FIRST_HOUR,
-                LAST_HOUR,
-                length,
-            )
-        ]
-        offered = slot_rules.offered_windows(working, candidates, self.fs_service_minutes)
-        busy = {}
-        # sudo: other visits' windows decide what is free; only the windows are read.
-        for visit in (
-            self.env["project.task"]
-            .sudo()
-            .search_read(
-                [
-                    ("fs_technician_id", "in", qualified.ids),
-                    ("fs_state", "in", vs.PLANNED_STATES),
-                    ("fs_window_start", "<", windows.to_utc(range_end.replace(tzinfo=None), zone)),
-                    ("fs_window_end", ">", windows.to_utc(range_start.replace(tzinfo=None), zone)),
-                    ("id", "!=", self.id),
-                ],
-                ["fs_technician_id", "fs_window_start", "fs_window_end"],
-                load=None,
-            )
-        ):
-            busy.setdefault(visit["fs_technician_id"], []).append(
-                (visit["fs_window_start"], visit["fs_window_end"])
-            )
-        current = (self.fs_window_start, self.fs_window_end) if self.fs_window_start else None
-        return rules.free_slots(
-            offered,
-            busy,
-            self._fs_portal_setting("visits_per_window"),
-            earliest,
-            preferred=self.fs_technician_id.id or None,
-            exclude=current,
+        # sudo: the customer cannot read skills, parts or sites; only free windows leave.
+        visit = self.sudo()
+        return self._fs_offer_windows(
+            site=visit.fs_site_id,
+            company=visit.company_id or self.env.company,
+            required=visit.fs_required_skill_ids._fs_as_requirements(),
+            service_minutes=visit.fs_service_minutes,
+            parts={line.product_id.id: line.quantity for line in visit.fs_part_ids},
+            days=days,
+            window_minutes=length,
+            earliest=earliest,
+            exclude_visit=self,
+            exclude=(self.fs_window_start, self.fs_window_end) if self.fs_window_start else None,
+            preferred=visit.fs_technician_id.id or None,
         )
 
     def _fs_portal_slot_choices(self, now=None):

@@ -2,9 +2,13 @@ import io
 from datetime import date, datetime
 
 import openpyxl
+from freezegun import freeze_time
 
 from odoo.addons.field_service_cx.tests.common import FieldServiceCase
-from odoo.tests import tagged
+from odoo.addons.field_service_feedback.models.digest_digest import FS_DIGEST_KPIS
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
 
 
 def at(day, hour, minute=0):
@@ -137,17 +141,151 @@ class TestKpis(FieldServiceCase):
         rows = {row[0]: row for row in self.dashboard._fs_kpis()}
         self.assertIsNone(rows["on_time_rate"][4], "nothing the week before")
         self.assertIsNone(rows["on_time_rate"][5])
-        self.assertIn("75.0 %", self.dashboard.cards_html)
+
+    def dashboard_data(self, **params):
+        params = {"preset": "custom", "date_from": "2026-03-02", "date_to": "2026-03-08"} | params
+        return self.env["fs.kpi.dashboard"].fs_dashboard_data(params)
+
+    def test_client_dashboard_cards_count_the_visits_they_open(self):
+        data = self.dashboard_data(technician_id=self.anna.id)
+        cards = {card["key"]: card for card in data["cards"]}
+        self.assertEqual(cards["on_time_rate"]["display"], "75.0 %")
+        self.assertEqual(cards["on_time_rate"]["previous_display"], "—")
+        self.assertEqual(cards["confirmation_rate"]["display"], "—")
+        self.assertEqual(cards["on_time_rate"]["count"], 4)
+        self.assertEqual(data["previous"], ["2026-02-23", "2026-03-01"])
+        Task = self.env["project.task"]
+        for key, visits in (
+            ("on_time_rate", self.v1 | self.v2 | self.v3 | self.v7),
+            ("first_time_fix_rate", self.v1 | self.v2 | self.v3 | self.v7),
+            ("not_home_rate", self.v1 | self.v2 | self.v3 | self.v4 | self.v7),
+            ("average_rating", self.v1 | self.v2),
+        ):
+            action = self.env["fs.kpi.dashboard"].fs_open_visits(
+                {
+                    "preset": "custom",
+                    "date_from": "2026-03-02",
+                    "date_to": "2026-03-08",
+                    "technician_id": self.anna.id,
+                },
+                key,
+            )
+            self.assertEqual(action["res_model"], "project.task")
+            self.assertEqual(Task.search(action["domain"]), visits, key)
+            self.assertEqual(len(visits), cards[key]["count"], key)
+
+    def test_client_dashboard_weekly_trends_by_the_users_week_start(self):
+        self.env["res.lang"]._lang_get(self.env.user.lang).week_start = "1"  # Monday
+        data = self.dashboard_data(technician_id=self.anna.id)
+        on_time = next(t for t in data["trends"] if t["key"] == "on_time_rate")
+        self.assertEqual(len(on_time["weeks"]), 8, "eight weeks up to the period's last")
+        self.assertEqual(on_time["values"][-1], 75.0, "the week of 2 March holds V1–V7")
+        self.assertEqual(on_time["values"][:-1], [None] * 7, "no data is not 0 %")
+        self.assertEqual(
+            [t["key"] for t in data["trends"]],
+            [
+                "on_time_rate",
+                "first_time_fix_rate",
+                "repeat_rate",
+                "travel_actual_per_job",
+                "nps",
+                "rating_rate",
+                "dispute_rate",
+            ],
+        )
+        self.env["res.lang"]._lang_get(self.env.user.lang).week_start = "7"  # Sunday
+        data = self.dashboard_data(technician_id=self.anna.id)
+        on_time = next(t for t in data["trends"] if t["key"] == "on_time_rate")
+        # Sunday weeks: 1–7 March holds V1–V7, 8 March (the period's last day) starts a new one.
+        self.assertEqual(on_time["values"][-2:], [75.0, None])
+
+    @freeze_time("2026-03-04 12:00:00")
+    def test_client_dashboard_presets_never_reach_the_future(self):
+        data = self.dashboard_data(preset="this_week")
+        self.assertLessEqual(data["date_to"], "2026-03-04")
+        data = self.dashboard_data(date_to="2026-03-31")
+        self.assertEqual(data["date_to"], "2026-03-04", "a custom period is cut at today")
+        with self.assertRaisesRegex(UserError, "starts and ends by today"):
+            self.dashboard_data(date_from="2026-03-08", date_to="2026-03-02")
 
     def test_filters_narrow_the_data(self):
         self.dashboard.technician_id = self.bob
         self.assertIsNone(self.kpis()["on_time_rate"])
 
     def test_dashboard_reads_in_three_queries(self):
-        """The dashboard's filters, then one grouped read per period, however many visits."""
+        """Filters, the user's companies, one grouped read per period, however many visits."""
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=3):
+        with self.assertQueryCount(__system__=4):
             self.dashboard._fs_kpis()
+
+    def test_coaching_per_job_type_and_technician(self):
+        rows = self.env["fs.kpi.dashboard"].fs_coaching(
+            {"preset": "custom", "date_from": "2026-03-02", "date_to": "2026-03-08"}
+        )
+        self.assertEqual(len(rows), 1)
+        row = rows[0]
+        self.assertEqual((row["job_type"], row["technician"]), (self.job_type.name, "Anna Tech"))
+        self.assertEqual((row["done"], row["first_time_fix"], row["repeats"]), (4, "75.0 %", 1))
+        self.assertEqual(row["reasons"], [(self.job_type.name, 1)], "V5 came back for V3")
+        action = self.env["fs.kpi.dashboard"].fs_open_job_type(row["job_type_id"])
+        self.assertEqual((action["res_model"], action["res_id"]), ("fs.job.type", self.job_type.id))
+
+    @freeze_time("2026-03-06 15:00:00")
+    def test_friday_reviews_start_with_disputes_then_repeats(self):
+        self.env["res.lang"]._lang_get(self.env.user.lang).week_start = "1"  # Monday
+        action = self.env["fs.kpi.dashboard"].fs_friday_reviews({"technician_id": self.anna.id})
+        picked = action["domain"][0][2]
+        self.assertEqual(picked[:2], [self.v2.id, self.v3.id], "disputed and 2 stars, repeated")
+        self.assertEqual(set(picked), set((self.v1 | self.v2 | self.v3 | self.v7).ids))
+        again = self.env["fs.kpi.dashboard"].fs_friday_reviews({"technician_id": self.anna.id})
+        self.assertEqual(again["domain"][0][2], picked, "the same list all week")
+
+    def test_analysis_rates_per_technician_equal_the_dashboards(self):
+        """Pivot cells are ratios of the group's sums, not averages of per-visit rates."""
+        # V1 asked twice more: 2 rated of 5 asked is 40 %; the average of per-visit rates
+        # (1/3, 1/1, 0/1) would be 44.4 %.
+        self.env["rating.rating"].create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("project.task"),
+                    "res_id": self.v1.id,
+                    "partner_id": self.v1.partner_id.id,
+                }
+                for _n in range(2)
+            ]
+        )
+        self.env.flush_all()
+        rates = ["on_time_rate", "first_time_fix_rate", "nps", "average_rating", "rating_rate"]
+        domain = [("visit_date", ">=", "2026-03-02"), ("visit_date", "<=", "2026-03-08")]
+        groups = self.env["fs.kpi.visit"].read_group(
+            domain, [f"{name}:avg" for name in rates], ["technician_id"]
+        )
+        anna = next(g for g in groups if g["technician_id"][0] == self.anna.id)
+        values = self.kpis()
+        for name in rates:
+            self.assertAlmostEqual(anna[name], values[name], places=6, msg=name)
+        # An average of per-visit on-time flags would also be 75; NPS would not (+100, −100).
+        self.assertAlmostEqual(anna["nps"], 0.0)
+        self.assertAlmostEqual(anna["rating_rate"], 40.0, msg="2 rated of 5 asked")
+        empty = self.env["fs.kpi.visit"].read_group(
+            [*domain, ("technician_id", "=", self.anna.id), ("arrived", "=", 0)],
+            ["on_time_rate:avg"],
+            [],
+        )
+        self.assertFalse(empty[0]["on_time_rate"], "no arrivals: no rate, not 0 %")
+
+    def test_workbook_file_name_says_the_period_and_filter(self):
+        self.assertEqual(
+            self.dashboard._fs_workbook_filename(),
+            "field-service-kpis_2026-03-02_2026-03-08_Anna-Tech.xlsx",
+        )
+        action = self.env["fs.kpi.dashboard"].fs_export_xlsx(
+            {"preset": "custom", "date_from": "2026-03-02", "date_to": "2026-03-08"}
+        )
+        exported = self.env["fs.kpi.dashboard"].browse(int(action["url"].split("/")[3]))
+        self.assertEqual(
+            exported._fs_workbook_filename(), "field-service-kpis_2026-03-02_2026-03-08.xlsx"
+        )
 
     def test_workbook_opens_and_holds_the_dashboard_numbers(self):
         book = openpyxl.load_workbook(io.BytesIO(self.dashboard._fs_workbook()))
@@ -168,11 +306,101 @@ class TestKpis(FieldServiceCase):
         self.assertEqual(sheet.freeze_panes, "B2")
         self.assertTrue(book["Summary"]._charts, "the weekly chart is on the summary sheet")
 
-    def test_digest_carries_the_kpis(self):
-        digest = self.env.ref("digest.digest_digest_default").with_context(
-            start_datetime=datetime(2026, 3, 2), end_datetime=datetime(2026, 3, 9)
-        )
+    # -- The weekly digest ---------------------------------------------------------------
+
+    def fs_digest(self):
+        digest = self.env.ref("field_service_feedback.digest_fs_weekly")
         digest.company_id = self.env.company
-        self.assertAlmostEqual(digest.kpi_fs_on_time_value, 75.0)
-        self.assertAlmostEqual(digest.kpi_fs_first_time_fix_value, 75.0)
-        self.assertAlmostEqual(digest.kpi_fs_average_rating_value, 3.5)
+        return digest
+
+    @freeze_time("2026-03-06 12:00:00")
+    def test_digest_values_equal_the_dashboards_for_every_kpi_and_timeframe(self):
+        """Read in core's order (per timeframe and field: current, invalidate, previous,
+        invalidate): no value leaks from one period into another."""
+        digest = self.fs_digest()
+        Dashboard = self.env["fs.kpi.dashboard"]
+        checked = 0
+        for _label, periods in digest._compute_timeframes(self.env.company):
+            expected = [
+                Dashboard._fs_period_kpis(*digest._fs_digest_days(*period), self.env.company)
+                for period in periods
+            ]
+            for name, key in FS_DIGEST_KPIS.items():
+                for (start, end), values in zip(periods, expected, strict=True):
+                    period = digest.with_context(start_datetime=start, end_datetime=end)
+                    value = period[f"{name}_value"]
+                    period.invalidate_model([f"{name}_value"])
+                    self.assertAlmostEqual(value, values[key] or 0.0, msg=(name, start))
+                    checked += 1
+        self.assertEqual(checked, 6 * 15)
+
+    @freeze_time("2026-03-06 12:00:00")
+    def test_digest_mail_shows_the_dashboard_values_and_dashes_without_data(self):
+        """24 h = 5 March (V5 only: nothing arrived), 7 and 30 days hold V1–V7."""
+        manager = self.fs_manager()
+        digest = self.fs_digest()
+        rows = {row["kpi_name"]: row for row in digest._compute_kpis(self.env.company, manager)}
+        on_time = rows["kpi_fs_on_time"]
+        self.assertEqual(on_time["kpi_col1"]["value"], "—", "nobody arrived on 5 March")
+        self.assertIn("100.0 %", on_time["kpi_col1"]["col_subtitle"], "4 March: V7 on time")
+        self.assertEqual(on_time["kpi_col2"]["value"], "75.0 %")
+        self.assertIn("—", on_time["kpi_col2"]["col_subtitle"], "nothing the week before")
+        self.assertEqual(on_time["kpi_col3"]["value"], "75.0 %")
+        self.assertEqual(rows["kpi_fs_first_time_fix"]["kpi_col2"]["value"], "75.0 %")
+        self.assertEqual(rows["kpi_fs_nps"]["kpi_col2"]["value"], "+0")
+        self.assertEqual(rows["kpi_fs_average_rating"]["kpi_col1"]["value"], "—")
+        self.assertEqual(rows["kpi_fs_average_rating"]["kpi_col2"]["value"], "3.50 ★")
+        self.assertEqual(rows["kpi_fs_confirmation"]["kpi_col3"]["value"], "—")
+        self.assertEqual(len(rows), 15, "only the field-service KPIs")
+        self.assertFalse(digest._compute_tips(self.env.company, manager))
+
+    def fs_manager(self):
+        return mail_new_test_user(
+            self.env,
+            login="kpi_manager",
+            email="kpi.manager@example.com",
+            groups="base.group_user,field_service_cx.group_fs_manager",
+        )
+
+    def test_digest_is_weekly_and_goes_to_managers_only(self):
+        manager = self.fs_manager()
+        digest = self.fs_digest()
+        self.assertEqual(digest.periodicity, "weekly")
+        digest.user_ids = manager | self.user_dispatcher
+        self.env["mail.mail"].search([]).unlink()
+        digest.action_send_manual()
+        mails = self.env["mail.mail"].search([])
+        self.assertEqual(mails.mapped("email_to"), [manager.email_formatted])
+        self.assertNotIn("play.google.com", mails.body_html, "no app banner")
+        self.assertIn("On-time arrival (latest promise)", mails.body_html)
+
+
+@tagged("post_install", "-at_install")
+class TestKpiDashboardTour(HttpCase):
+    browser_size = "1440x900"
+
+    def test_manager_drills_down_from_the_on_time_card(self):
+        helene = self.env.ref("field_service_cx.user_helene_demo")
+        data = (
+            self.env["fs.kpi.dashboard"]
+            .with_user(helene)
+            .fs_dashboard_data({"preset": "last_4_weeks"})
+        )
+        on_time = next(card for card in data["cards"] if card["key"] == "on_time_rate")
+        self.assertGreater(on_time["count"], 0, "the demo history has arrivals to open")
+        self.start_tour("/odoo", "fs_kpi_dashboard_drill_down", login="helene")
+
+    def test_workbook_download_is_named_after_the_period_and_filter(self):
+        helene = self.env.ref("field_service_cx.user_helene_demo")
+        technician = self.env["hr.employee"].search([("fs_is_technician", "=", True)], limit=1)
+        action = (
+            self.env["fs.kpi.dashboard"]
+            .with_user(helene)
+            .fs_export_xlsx({"preset": "last_week", "technician_id": technician.id})
+        )
+        self.authenticate("helene", "helene")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        disposition = response.headers["Content-Disposition"]
+        self.assertIn("field-service-kpis_", disposition)
+        self.assertIn(technician.name.split()[0], disposition)

@@ -18,8 +18,10 @@ only for themselves: every other KPI leaves them out.
   the delay alert and the end of the window it replaced).
 """
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from datetime import date, timedelta
 
 COUNT_FIELDS = (
     "visits",
@@ -120,6 +122,27 @@ LOWER_IS_BETTER = {
 }
 
 
+# Each KPI as a ratio of sums: (added, subtracted) numerator columns, denominator, scale.
+# The dashboard applies it to KpiCounts; the Analysis views to each pivot cell in SQL.
+RATES = {
+    "on_time_rate": (("on_time_latest",), (), "arrived", 100.0),
+    "on_time_original_rate": (("on_time_original",), (), "arrived", 100.0),
+    "first_time_fix_rate": (("first_time_fix",), (), "done", 100.0),
+    "repeat_rate": (("repeats",), (), "done", 100.0),
+    "travel_planned_per_job": (("travel_planned_min",), (), "travel_planned_jobs", 1.0),
+    "travel_actual_per_job": (("travel_actual_min",), (), "travel_actual_jobs", 1.0),
+    "rating_rate": (("ratings",), (), "rating_requests", 100.0),
+    "average_rating": (("rating_sum",), (), "ratings", 1.0),
+    "nps": (("promoters",), ("detractors",), "nps_answers", 100.0),
+    "dispute_rate": (("disputed",), (), "done", 100.0),
+    "resched_customer_rate": (("resched_customer",), (), "visits", 100.0),
+    "resched_company_rate": (("resched_company",), (), "visits", 100.0),
+    "not_home_rate": (("not_home",), (), "reached", 100.0),
+    "confirmation_rate": (("confirmed_after_reminder",), (), "reminded", 100.0),
+    "delay_notice": (("delay_notice_min",), (), "delay_alerts", 1.0),
+}
+
+
 def _ratio(part, whole, scale=100.0):
     return None if not whole else scale * part / whole
 
@@ -127,21 +150,12 @@ def _ratio(part, whole, scale=100.0):
 def kpis(c: KpiCounts) -> dict:
     """The KPI values (None where the denominator is zero: no data is not 0 %)."""
     return {
-        "on_time_rate": _ratio(c.on_time_latest, c.arrived),
-        "on_time_original_rate": _ratio(c.on_time_original, c.arrived),
-        "first_time_fix_rate": _ratio(c.first_time_fix, c.done),
-        "repeat_rate": _ratio(c.repeats, c.done),
-        "travel_planned_per_job": _ratio(c.travel_planned_min, c.travel_planned_jobs, 1.0),
-        "travel_actual_per_job": _ratio(c.travel_actual_min, c.travel_actual_jobs, 1.0),
-        "rating_rate": _ratio(c.ratings, c.rating_requests),
-        "average_rating": _ratio(c.rating_sum, c.ratings, 1.0),
-        "nps": _ratio(c.promoters - c.detractors, c.nps_answers),
-        "dispute_rate": _ratio(c.disputed, c.done),
-        "resched_customer_rate": _ratio(c.resched_customer, c.visits),
-        "resched_company_rate": _ratio(c.resched_company, c.visits),
-        "not_home_rate": _ratio(c.not_home, c.reached),
-        "confirmation_rate": _ratio(c.confirmed_after_reminder, c.reminded),
-        "delay_notice": _ratio(c.delay_notice_min, c.delay_alerts, 1.0),
+        key: _ratio(
+            sum(getattr(c, name) for name in added) - sum(getattr(c, name) for name in subtracted),
+            getattr(c, denominator),
+            scale,
+        )
+        for key, (added, subtracted, denominator, scale) in RATES.items()
     }
 
 
@@ -244,3 +258,157 @@ def _inside(moment, promise):
 def _previous(ordered, promise):
     earlier = [p for p in ordered if p.order < promise.order]
     return earlier[-1] if earlier else None
+
+
+# ---------------------------------------------------------------------------
+# Periods, weekly trends and drill-down (the dashboard, the digest and the workbook)
+# ---------------------------------------------------------------------------
+
+# The visits "behind" a KPI: those counted in its denominator.
+DENOMINATORS = {key: denominator for key, (_a, _s, denominator, _scale) in RATES.items()}
+assert set(DENOMINATORS) == {key for key, _label, _unit in KPI_LABELS}
+
+# The KPIs the dashboard draws a weekly trend for.
+TREND_KPIS = (
+    "on_time_rate",
+    "first_time_fix_rate",
+    "repeat_rate",
+    "travel_actual_per_job",
+    "nps",
+    "rating_rate",
+    "dispute_rate",
+)
+
+PRESETS = ("this_week", "last_week", "last_4_weeks", "this_month", "this_quarter", "custom")
+
+
+def week_start(day: date, first_weekday: int) -> date:
+    """The first day of ``day``'s week; ``first_weekday`` 0 = Monday … 6 = Sunday."""
+    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
+def preset_period(
+    preset: str, today: date, first_weekday: int, date_from=None, date_to=None
+) -> tuple[date, date]:
+    """(first day, last day) of a period preset, both included; never past ``today``.
+
+    Raises ``ValueError`` for an unknown preset or a custom period that ends before it starts.
+    """
+    this_week = week_start(today, first_weekday)
+    if preset == "this_week":
+        start, end = this_week, today
+    elif preset == "last_week":
+        start, end = this_week - timedelta(days=7), this_week - timedelta(days=1)
+    elif preset == "last_4_weeks":
+        start, end = this_week - timedelta(days=28), this_week - timedelta(days=1)
+    elif preset == "this_month":
+        start, end = today.replace(day=1), today
+    elif preset == "this_quarter":
+        start, end = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    elif preset == "custom":
+        if not (date_from and date_to) or date_to < date_from:
+            raise ValueError("custom period ends before it starts")
+        start, end = date_from, min(date_to, today)
+        if end < start:
+            raise ValueError("custom period starts in the future")
+    else:
+        raise ValueError(f"unknown period preset {preset!r}")
+    return start, end
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    """The period of the same length just before (start, end)."""
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def add_counts(a: KpiCounts, b: KpiCounts) -> KpiCounts:
+    return KpiCounts(*(getattr(a, name) + getattr(b, name) for name in COUNT_FIELDS))
+
+
+def weekly(days, first_weekday: int, first_week: date, last_week: date) -> list:
+    """[(week start, KpiCounts)] for every week from ``first_week`` to ``last_week``.
+
+    ``days`` is [(day, KpiCounts)]; weeks without visits are there, with empty counts.
+    """
+    weeks = {}
+    monday = week_start(first_week, first_weekday)
+    while monday <= last_week:
+        weeks[monday] = KpiCounts()
+        monday += timedelta(days=7)
+    for day, counts in days:
+        start = week_start(day, first_weekday)
+        if start in weeks:
+            weeks[start] = add_counts(weeks[start], counts)
+    return list(weeks.items())
+
+
+# Digits each unit is shown with: trends compare what the manager reads ("23 min" = "23 min").
+UNIT_DIGITS = {"%": 1, "stars": 2, "score": 0, "min": 0}
+
+
+def shown(value, unit):
+    """``value`` rounded as displayed (None stays None)."""
+    return None if value is None else round(value, UNIT_DIGITS[unit])
+
+
+# ---------------------------------------------------------------------------
+# Coaching
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewCandidate:
+    """A done visit of the week, as the Friday review picks it."""
+
+    visit_id: int
+    stars: float | None  # None: not rated
+    disputed: bool
+    repeated: bool  # a repeat, or not fixed the first time
+
+
+def friday_reviews(candidates: Sequence[ReviewCandidate], week: date, limit: int = 10) -> list:
+    """The ids of up to ``limit`` visits to read: disputed, then the lowest rated (≤ 3 stars),
+    then repeats, then a random fill that is the same all week (seeded by ``week``)."""
+    ordered = sorted(candidates, key=lambda c: c.visit_id)
+    picked = []
+
+    def take(visits):
+        for visit in visits:
+            if len(picked) < limit and visit.visit_id not in picked:
+                picked.append(visit.visit_id)
+
+    take(c for c in ordered if c.disputed)
+    take(
+        sorted((c for c in ordered if c.stars is not None and c.stars <= 3), key=lambda c: c.stars)
+    )
+    take(c for c in ordered if c.repeated)
+    rest = [c for c in ordered if c.visit_id not in picked]
+    random.Random(week.toordinal()).shuffle(rest)
+    take(rest)
+    return picked
+
+
+def coaching_rows(done_groups, repeat_groups, top=3) -> list:
+    """Per (job type, technician): done, fixed first time, repeats and their top reasons.
+
+    ``done_groups`` is [((job type, technician), done, fixed first time)];
+    ``repeat_groups`` is [((job type, technician), reason, count)], the reason being what the
+    repeat visit was booked for. Rows with the most repeats come first.
+    """
+    reasons = {}
+    for key, reason, count in repeat_groups:
+        reasons.setdefault(key, []).append((reason, count))
+    rows = []
+    for key, done, fixed in done_groups:
+        top_reasons = sorted(reasons.get(key, []), key=lambda r: (-r[1], str(r[0])))[:top]
+        rows.append(
+            {
+                "key": key,
+                "done": done,
+                "first_time_fix_rate": _ratio(fixed, done),
+                "repeats": sum(count for _reason, count in reasons.get(key, [])),
+                "reasons": top_reasons,
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["repeats"], -(r["done"] or 0)))

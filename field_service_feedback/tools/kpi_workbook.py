@@ -1,6 +1,7 @@
 """The KPI workbook: one sheet per dimension, formatted for people, with a weekly chart."""
 
 import io
+import re
 from collections.abc import Sequence
 
 import xlsxwriter
@@ -107,3 +108,13 @@ def _weekly_chart(book, count):
     chart.set_y2_axis({"name": "NPS", "min": -100, "max": 100})
     chart.set_size({"width": 760, "height": 360})
     book.get_worksheet_by_name("Summary").insert_chart("E3", chart)
+
+
+def workbook_filename(date_from, date_to, filters: Sequence[str] = ()) -> str:
+    """``field-service-kpis_<from>_<to>[_<filter>…].xlsx``; filter names made file-safe."""
+    parts = ["field-service-kpis", str(date_from), str(date_to)]
+    for name in filters:
+        safe = re.sub(r"[^\w]+", "-", name, flags=re.UNICODE).strip("-")
+        if safe:
+            parts.append(safe)
+    return "_".join(parts) + ".xlsx"

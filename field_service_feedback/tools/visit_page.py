@@ -1,9 +1,8 @@
-"""What the customer's visit page shows and allows: timeline, change rules, free slots.
+"""What the customer's visit page shows and allows: timeline, change rules.
 
 States are field_service_cx's visit states (plain strings); datetimes are naive UTC.
 """
 
-from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,52 +74,6 @@ def cancel_block(state: str) -> str | None:
     if state not in CHANGEABLE_STATES:
         return "closed"
     return None
-
-
-def earliest_start(
-    now: datetime, cutoff_hours: float, parts_ready: bool, parts_lead_hours: float
-) -> datetime:
-    """The earliest window start the customer may pick: the cut-off, or the time needed to get
-    the parts kit ready when parts are missing, whichever is later."""
-    hours = cutoff_hours if parts_ready else max(cutoff_hours, parts_lead_hours)
-    return now + timedelta(hours=hours)
-
-
-@dataclass(frozen=True)
-class FreeSlot:
-    start: datetime
-    end: datetime
-    technicians: tuple  # free technicians, the preferred one first
-
-
-def free_slots(
-    offered: Iterable,
-    busy: Mapping[Hashable, Iterable[tuple[datetime, datetime]]],
-    per_window: int,
-    earliest: datetime,
-    preferred: Hashable | None = None,
-    exclude: tuple[datetime, datetime] | None = None,
-) -> list[FreeSlot]:
-    """The offered windows (``tools.slots.Slot``: start, end, working qualified technicians)
-    that start at or after ``earliest`` and where a technician has fewer than ``per_window``
-    planned visits overlapping the window. ``exclude`` drops the visit's current window."""
-    taken = {tech: list(spans) for tech, spans in busy.items()}
-    result = []
-    for slot in offered:
-        if slot.start < earliest or (exclude and (slot.start, slot.end) == exclude):
-            continue
-        free = [
-            tech
-            for tech in slot.technicians
-            if sum(1 for start, end in taken.get(tech, ()) if start < slot.end and slot.start < end)
-            < per_window
-        ]
-        if preferred in free:
-            free.remove(preferred)
-            free.insert(0, preferred)
-        if free:
-            result.append(FreeSlot(slot.start, slot.end, tuple(free)))
-    return result
 
 
 def eta_minutes(eta: datetime | None, now: datetime) -> int | None:

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from fs_feedback_tools import kpi
 
@@ -171,3 +173,112 @@ def test_reminder_confirmation():
 
 def test_every_measure_is_produced():
     assert set(kpi.visit_measures(state="scheduled")) == set(kpi.COUNT_FIELDS)
+
+
+# Tuesday 1 December 2026; Monday-first and Sunday-first weeks.
+TODAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("preset", "first_weekday", "expected"),
+    [
+        ("this_week", 0, (date(2026, 11, 30), TODAY)),
+        ("this_week", 6, (date(2026, 11, 29), TODAY)),
+        ("last_week", 0, (date(2026, 11, 23), date(2026, 11, 29))),
+        ("last_week", 6, (date(2026, 11, 22), date(2026, 11, 28))),
+        ("last_4_weeks", 0, (date(2026, 11, 2), date(2026, 11, 29))),
+        ("this_month", 0, (date(2026, 12, 1), TODAY)),
+        ("this_quarter", 0, (date(2026, 10, 1), TODAY)),
+    ],
+)
+def test_presets_follow_the_week_start_and_never_reach_the_future(preset, first_weekday, expected):
+    start, end = kpi.preset_period(preset, TODAY, first_weekday)
+    assert (start, end) == expected
+    assert end <= TODAY
+    assert kpi.week_start(start, first_weekday) == start or preset in ("this_month", "this_quarter")
+
+
+def test_custom_period_is_clipped_to_today_and_checked():
+    assert kpi.preset_period("custom", TODAY, 0, date(2026, 11, 20), date(2026, 12, 31)) == (
+        date(2026, 11, 20),
+        TODAY,
+    )
+    with pytest.raises(ValueError, match="ends before"):
+        kpi.preset_period("custom", TODAY, 0, date(2026, 11, 20), date(2026, 11, 1))
+    with pytest.raises(ValueError, match="future"):
+        kpi.preset_period("custom", TODAY, 0, date(2026, 12, 5), date(2026, 12, 9))
+    with pytest.raises(ValueError, match="unknown"):
+        kpi.preset_period("yesterday", TODAY, 0)
+
+
+def test_previous_period_has_the_same_length():
+    assert kpi.previous_period(date(2026, 11, 2), date(2026, 11, 29)) == (
+        date(2026, 10, 5),
+        date(2026, 11, 1),
+    )
+
+
+def test_weekly_buckets_days_by_week_start_and_keeps_empty_weeks():
+    one = kpi.KpiCounts(arrived=1, on_time_latest=1)
+    late = kpi.KpiCounts(arrived=1)
+    days = [(date(2026, 11, 29), one), (date(2026, 11, 30), late), (date(2026, 11, 1), one)]
+    monday = dict(kpi.weekly(days, 0, date(2026, 11, 16), date(2026, 11, 30)))
+    assert list(monday) == [date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]
+    assert monday[date(2026, 11, 16)] == kpi.KpiCounts()
+    assert kpi.kpis(monday[date(2026, 11, 23)])["on_time_rate"] == 100.0
+    assert kpi.kpis(monday[date(2026, 11, 30)])["on_time_rate"] == 0.0
+    sunday = dict(kpi.weekly(days, 6, date(2026, 11, 22), date(2026, 11, 29)))
+    assert kpi.kpis(sunday[date(2026, 11, 29)])["on_time_rate"] == 50.0
+
+
+def test_equal_values_trend_flat():
+    assert kpi.trend(23.0, 23.0, "travel_actual_per_job") == "flat"
+
+
+def test_values_equal_as_shown_trend_flat():
+    assert (
+        kpi.trend(kpi.shown(23.2, "min"), kpi.shown(22.9, "min"), "travel_actual_per_job") == "flat"
+    )
+    assert kpi.shown(None, "%") is None
+
+
+def test_friday_reviews_pick_disputes_low_ratings_repeats_then_a_weekly_random_fill():
+    C = kpi.ReviewCandidate
+    visits = [
+        C(1, 5, False, False),
+        C(2, 1, False, False),
+        C(3, None, True, False),
+        C(4, 3, False, False),
+        C(5, None, False, True),
+        *[C(n, None, False, False) for n in range(6, 30)],
+    ]
+    week = date(2026, 11, 30)
+    picked = kpi.friday_reviews(visits, week)
+    assert picked[:4] == [3, 2, 4, 5]
+    assert len(picked) == 10 and len(set(picked)) == 10
+    assert kpi.friday_reviews(list(reversed(visits)), week) == picked, "same all week"
+    assert kpi.friday_reviews(visits, date(2026, 12, 7))[4:] != picked[4:], "another week"
+    assert kpi.friday_reviews(visits[:3], week) == [3, 2, 1]
+
+
+def test_coaching_rows_rank_by_repeats_with_top_reasons():
+    rows = kpi.coaching_rows(
+        [(("Boiler", "Anna"), 10, 7), (("Leak", "Bob"), 5, 5)],
+        [(("Boiler", "Anna"), "Breakdown", 2), (("Boiler", "Anna"), "Leak", 1)],
+    )
+    assert rows[0]["key"] == ("Boiler", "Anna")
+    assert rows[0]["first_time_fix_rate"] == 70.0
+    assert rows[0]["repeats"] == 3
+    assert rows[0]["reasons"] == [("Breakdown", 2), ("Leak", 1)]
+    assert rows[1]["repeats"] == 0 and rows[1]["reasons"] == []
+
+
+def test_workbook_filename_says_the_period_and_filters():
+    from fs_feedback_tools.kpi_workbook import workbook_filename
+
+    assert workbook_filename(date(2026, 3, 2), date(2026, 3, 8)) == (
+        "field-service-kpis_2026-03-02_2026-03-08.xlsx"
+    )
+    assert workbook_filename(date(2026, 3, 2), date(2026, 3, 8), ["Hélène / Lyon Nord", ""]) == (
+        "field-service-kpis_2026-03-02_2026-03-08_Hélène-Lyon-Nord.xlsx"
+    )

@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from fs_cx_tools.slots import Slot
 from fs_feedback_tools import ics
 from fs_feedback_tools import visit_page as rules
 
@@ -53,37 +52,6 @@ def test_cancel_is_allowed_late_but_not_once_the_technician_left():
     assert rules.cancel_block("scheduled") is None
     assert rules.cancel_block("en_route") == "left"
     assert rules.cancel_block("not_home") == "closed"
-
-
-def test_missing_parts_push_the_earliest_window():
-    assert rules.earliest_start(NOW, 4, True, 24) == NOW + timedelta(hours=4)
-    assert rules.earliest_start(NOW, 4, False, 24) == NOW + timedelta(hours=24)
-    assert rules.earliest_start(NOW, 30, False, 24) == NOW + timedelta(hours=30)
-
-
-def test_free_slots_respect_capacity_earliest_and_current_window():
-    day = NOW.replace(hour=0)
-    offered = [
-        Slot(day.replace(hour=7), day.replace(hour=9), ("anna",)),
-        Slot(day.replace(hour=13), day.replace(hour=15), ("anna", "bob")),
-        Slot(day.replace(hour=15), day.replace(hour=17), ("anna", "bob")),
-        Slot(day.replace(hour=17), day.replace(hour=19), ("bob",)),
-    ]
-    busy = {"bob": [(day.replace(hour=14), day.replace(hour=16))]}
-    free = rules.free_slots(
-        offered,
-        busy,
-        per_window=1,
-        earliest=NOW,  # 09:00: the 07:00 window is too early
-        preferred="bob",
-        exclude=(day.replace(hour=17), day.replace(hour=19)),  # the visit's own window
-    )
-    assert [(slot.start.hour, slot.technicians) for slot in free] == [
-        (13, ("anna",)),
-        (15, ("anna",)),
-    ]
-    two_per_window = rules.free_slots(offered, busy, 2, NOW, preferred="bob")
-    assert two_per_window[0].technicians == ("bob", "anna")  # the visit's technician first
 
 
 def test_eta_minutes_round_up_and_never_go_negative():

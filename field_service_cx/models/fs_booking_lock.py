@@ -3,7 +3,8 @@ from odoo.tools import SQL
 
 
 class FsBookingLock(models.Model):
-    """One row per technician, updated by every customer booking that may give them a visit.
+    """One row per technician, updated by every booking (the office's or a customer's) that
+    may give them a visit, before it writes (see ``project.task._fs_take_booking_lock``).
 
     Odoo runs requests in REPEATABLE READ: a plain row lock would let a second booking wait,
     then count visits on its old snapshot and double-book. Updating the row makes the second
@@ -12,7 +13,7 @@ class FsBookingLock(models.Model):
     """
 
     _name = "fs.booking.lock"
-    _description = "Customer booking lock (one per technician)"
+    _description = "Booking lock (one per technician)"
 
     technician_id = fields.Many2one("hr.employee", required=True, ondelete="cascade")
     version = fields.Integer(default=0)

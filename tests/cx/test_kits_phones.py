@@ -1,6 +1,4 @@
-from datetime import datetime
-
-from fs_cx_tools import kits, phones, slots
+from fs_cx_tools import kits, phones
 
 
 def test_missing_parts_only_lists_shortfalls():
@@ -36,20 +34,3 @@ def test_invalid_numbers_carry_the_parsers_reason():
 
 def test_empty_number_is_no_problem():
     assert phones.check_phone("  ", "FR") == phones.PhoneCheck(None, False, None)
-
-
-def test_offered_windows_need_a_technician_for_the_whole_service():
-    day = [(datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 12))]
-    working = {"ann": day, "bob": [(datetime(2026, 3, 2, 13), datetime(2026, 3, 2, 17))]}
-    grid = list(slots.day_grid(datetime(2026, 3, 2), 8, 18, 120))
-    offered = slots.offered_windows(working, grid, 90)
-    assert [(s.start.hour, s.technicians) for s in offered] == [
-        (8, ("ann",)),
-        (10, ("ann",)),
-        (14, ("bob",)),
-    ]
-
-
-def test_no_technician_working_offers_nothing():
-    grid = list(slots.day_grid(datetime(2026, 3, 2), 8, 18, 120))
-    assert slots.offered_windows({"ann": []}, grid, 60) == []

@@ -1,0 +1,134 @@
+from datetime import datetime, timedelta
+
+import pytest
+from fs_cx_tools import booking
+from fs_cx_tools.geo import haversine_km
+
+DAY = datetime(2026, 3, 2)  # a Monday; times below are naive UTC and the local day is UTC's
+LYON, VILLEURBANNE, GRENOBLE = (45.764, 4.8357), (45.7719, 4.8902), (45.1885, 5.7245)
+
+
+def at(hour, minutes=0, day=DAY):
+    return day.replace(hour=hour, minute=minutes)
+
+
+def shift(first=8, last=17, day=DAY):
+    return [(at(first, day=day), at(12, day=day)), (at(13, day=day), at(last, day=day))]
+
+
+def offer(**kwargs):
+    values = {
+        "working": {"ann": shift()},
+        "booked": [],
+        "service_minutes": 60,
+        "window_minutes": 120,
+        "earliest": {},
+        "day_of": lambda moment: moment.date(),
+    }
+    values.update(kwargs)
+    return booking.offer_windows(**values)
+
+
+def starts(offers):
+    return [(o.start.hour, o.start.minute) for o in offers]
+
+
+def test_windows_follow_the_working_hours_not_a_fixed_grid():
+    assert starts(offer()) == [(8, 0), (10, 0), (13, 0), (15, 0)]
+    late = offer(working={"ann": [(at(10, 30), at(19))]})
+    assert starts(late) == [(10, 30), (12, 30), (14, 30), (16, 30)]
+    assert offer(working={"ann": []}) == []
+
+
+def test_the_service_must_fit_in_the_shift():
+    # 16:30-18:30 starts in the shift but 90 minutes of service end after 17:00.
+    offers = offer(working={"ann": [(at(14, 30), at(17))]}, service_minutes=90)
+    assert starts(offers) == [(14, 30)]
+
+
+def test_a_window_taken_by_a_visit_is_not_offered_again():
+    booked = [booking.Booked(at(10), at(12), "ann", 60)]
+    assert (10, 0) not in starts(offer(booked=booked))
+    assert (10, 0) in starts(offer(booked=booked, per_window=2))
+
+
+def test_the_day_capacity_counts_visits_nobody_was_given_yet():
+    # Ann works 8 h; seven hours of unassigned visits leave room for one more hour only.
+    unassigned = [booking.Booked(at(8), at(17), None, 60) for _ in range(7)]
+    assert len(offer(booked=unassigned)) == 4
+    unassigned.append(booking.Booked(at(8), at(17), None, 60))
+    assert offer(booked=unassigned) == []
+
+
+def test_a_technicians_own_day_fills_up():
+    full = [booking.Booked(at(8), at(17), "ann", 240) for _ in range(2)]
+    offers = offer(working={"ann": shift(), "bob": shift()}, booked=full)
+    assert offers and all(o.technicians == ("bob",) for o in offers)
+
+
+def test_visits_of_unqualified_technicians_do_not_use_our_capacity():
+    theirs = [booking.Booked(at(8), at(17), "zoe", 480)]
+    assert len(offer(booked=theirs)) == 4
+
+
+def test_earliest_start_per_technician_holds_the_parts_lead_time():
+    offers = offer(working={"ann": shift(), "bob": shift()}, earliest={"ann": at(13)})
+    assert offers[0].technicians == ("bob",)
+    assert [o.technicians for o in offers if o.start >= at(13)] == [("ann", "bob")] * 2
+
+
+def test_the_suggested_technician_adds_the_least_travel():
+    booked = [
+        booking.Booked(at(8), at(10), "ann", 60, GRENOBLE),
+        booking.Booked(at(8), at(10), "bob", 60, VILLEURBANNE),
+    ]
+    offers = offer(working={"ann": shift(), "bob": shift()}, booked=booked, point=LYON)
+    window = next(o for o in offers if o.start == at(10))
+    assert window.technician == "bob"
+    assert window.technicians == ("bob", "ann")
+    assert 3 < window.added_km < 6  # Villeurbanne to Lyon centre
+
+
+def test_added_travel_is_the_detour_between_neighbours():
+    day = [
+        booking.Booked(at(8), at(10), "ann", 60, LYON),
+        booking.Booked(at(13), at(15), "ann", 60, GRENOBLE),
+    ]
+    between = booking.added_km(VILLEURBANNE, day, at(10))
+    direct = booking.added_km(LYON, day, at(10))
+    assert direct == pytest.approx(0.0, abs=1e-6)
+    assert between > 0
+    assert booking.added_km(None, day, at(10)) == 0.0
+    # Before the day's first visit, the detour is from where the technician's day starts.
+    first = booking.added_km(VILLEURBANNE, day, at(7), home=LYON)  # Lyon, here, Lyon at 8
+    assert first == pytest.approx(2 * haversine_km(LYON, VILLEURBANNE))
+    assert booking.added_km(VILLEURBANNE, [], at(7)) == 0.0
+    assert booking.added_km(VILLEURBANNE, [], at(7), home=GRENOBLE) > 90
+    assert booking.added_km((0.0, 0.0), day, at(10)) == 0.0
+
+
+def test_an_empty_day_counts_travel_from_home():
+    working = {"ann": shift(), "bob": shift()}
+    offers = offer(working=working, point=LYON, homes={"ann": GRENOBLE, "bob": VILLEURBANNE})
+    assert all(o.technician == "bob" for o in offers)
+    assert all(3 < o.added_km < 6 for o in offers)
+
+
+def test_preferred_technician_wins_a_tie_and_exclude_drops_the_current_window():
+    offers = offer(working={"ann": shift(), "bob": shift()}, preferred="bob")
+    assert all(o.technician == "bob" for o in offers)
+    current = (at(8), at(10))
+    assert (8, 0) not in starts(offer(exclude=current))
+
+
+def test_several_days_each_with_its_own_capacity():
+    tuesday = DAY + timedelta(days=1)
+    working = {"ann": shift() + shift(day=tuesday)}
+    monday_full = [booking.Booked(at(8), at(17), None, 480)]
+    offers = offer(working=working, booked=monday_full)
+    assert {o.start.date() for o in offers} == {tuesday.date()}
+
+
+def test_a_window_must_have_a_length():
+    with pytest.raises(ValueError, match="at least a minute"):
+        offer(window_minutes=0)
