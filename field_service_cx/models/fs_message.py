@@ -526,9 +526,9 @@ class FsVisitMessage(models.Model):
                         "body": rendered[task.id].get("body_html"),
                         "body_html": body_html[task.id],
                         "email_from": rendered[task.id].get("email_from")
-                        or task.company_id.email_formatted,
+                        or task._fs_message_company().email_formatted,
                         "reply_to": rendered[task.id].get("reply_to") or False,
-                        "author_id": task.company_id.partner_id.id,
+                        "author_id": task._fs_message_company().partner_id.id,
                         "recipient_ids": [Command.link(task.fs_site_id.id)],
                         "message_type": "auto_comment",
                         "subtype_id": subtype.id,

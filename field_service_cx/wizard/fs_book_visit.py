@@ -135,7 +135,9 @@ class FsBookVisitSlot(models.TransientModel):
 
     def _compute_label(self):
         for slot in self:
-            slot.label = windows.format_window(slot.start, slot.end, slot.wizard_id._fs_zone())
+            slot.label = windows.format_window(
+                slot.start, slot.end, slot.wizard_id._fs_zone(), self.env.lang
+            )
 
     def action_book(self):
         self.ensure_one()

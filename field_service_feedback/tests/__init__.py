@@ -16,3 +16,4 @@ from . import test_visit_token_scope
 from . import test_visit_cheap_failures
 from . import test_visit_input
 from . import test_visit_link_lifetime
+from . import test_customer_languages
