@@ -545,7 +545,7 @@ class FsVisitMessage(models.Model):
     def _fs_queue_sms(self, template):
         """{visit id: (mail.message, sms.sms)}: rendered in batch, logged, queued."""
         tasks = self.task_id
-        bodies = template._render_field("body", tasks.ids, compute_lang=True)
+        bodies = tasks._fs_sms_bodies(template)
         messages = tasks._message_log_batch(
             {task_id: plaintext2html(body) for task_id, body in bodies.items()},
             message_type="sms",

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools import reminders, windows
+from ..tools import reminders, sms_links, windows
 from ..tools import visit_states as vs
 
 # Visit states in which a newly promised window is announced to the customer.
@@ -330,6 +330,8 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             "company_phone": company.phone or "",
             "email_from": company.email_formatted or company.partner_id.email_formatted or "",
             "visit_url": url,
+            # SMS carry one short link (one segment where the language allows); e-mails the page.
+            "short_url": f"{self.get_base_url()}/v/{self._fs_short_code()}",
             "reschedule_url": f"{url}#reschedule",
             "tracking_url": f"{url}#track",
             "report_url": f"{url}#report",
@@ -355,6 +357,18 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 self.fs_not_home_at + timedelta(minutes=hold), zone, locale
             )
         return values
+
+    def _fs_sms_bodies(self, template):
+        """{visit id: the SMS text}, in each customer's language, in GSM-7 where it can be."""
+        bodies = template._render_field("body", self.ids, compute_lang=True)
+        return {task_id: sms_links.gsm_friendly(body) for task_id, body in bodies.items()}
+
+    def _fs_short_code(self):
+        """The code of the visit's short link (``/v/<code>``), made from its current token."""
+        self.ensure_one()
+        # sudo: the database secret keys the code; it never leaves the server.
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return sms_links.short_code(self.id, self._portal_ensure_token(), secret)
 
     def _fs_message_company(self):
         """The company the customer hears from, never none: the visit's, its project's, its

@@ -167,7 +167,9 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertEqual((row.state, row.channel), ("queued", "sms"))
         self.assertEqual(row.sms_id.number, "+33612345678")
         self.assertEqual(row.sms_id.state, "outgoing")
-        self.assertIn("access_token=", row.sms_id.body)
+        # One short link to the visit's page (one SMS segment), never the token itself.
+        self.assertIn(f"/v/{visit._fs_short_code()}", row.sms_id.body)
+        self.assertNotIn("access_token=", row.sms_id.body)
         self.assertEqual(row.message_id.message_type, "sms")
         self.assertFalse(self.customer_mails(visit))
 
@@ -297,7 +299,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             texts = [mail["subject"] for mail in self._mails] + [sms["body"] for sms in self._sms]
         self.assertEqual(len(texts), 2, texts)
         self.assertIn("Your visit has moved: Friday 12 June, 08:00–10:00", texts[0])
-        self.assertIn("your visit is now Friday 12 June, 08:00–10:00", texts[1])
+        self.assertIn("your visit is now Friday 12 June, 08:00-10:00", texts[1], "GSM-7 dash")
         self.assertFalse([text for text in texts if "10 June" in text], texts)
 
     def test_a_new_window_withdraws_the_sms_of_a_message_whose_e_mail_went_out(self):

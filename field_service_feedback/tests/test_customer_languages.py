@@ -4,7 +4,7 @@ from datetime import timedelta
 import polib
 
 from odoo import fields
-from odoo.addons.field_service_cx.tools import reminders
+from odoo.addons.field_service_cx.tools import reminders, sms_links
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
 
@@ -12,6 +12,10 @@ from .common import VisitPageCase
 
 ADDONS = ("field_service_cx", "field_service_routing", "field_service_feedback")
 # Each language, its .po file and how it writes 10:00 and 15:30 (24-hour, its own notation).
+# Segments of every SMS kind: one where the alphabet allows (GSM-7); Hungarian needs UCS-2
+# (70 characters a segment), where the booking (window and technician) takes three.
+SMS_SEGMENTS = {"en_US": 1, "fr_FR": 1, "fi_FI": 1, "de_DE": 1, "hu_HU": 2}
+SMS_SEGMENTS_EXCEPT = {("hu_HU", "confirmation"): 3}
 LANGS = {
     "fr_FR": ("fr", "10:00", "15:30"),
     "fi_FI": ("fi", "10.00", "15.30"),
@@ -66,8 +70,13 @@ class TestCustomerLanguages(VisitPageCase):
         cls.env["ir.module.module"]._load_module_terms(list(ADDONS), list(LANGS), overwrite=True)
         cls.msgids = customer_msgids()
         cls.phrases = english_phrases(msgid for ids in cls.msgids.values() for msgid in ids)
-        cls.company.write({"name": "Chauffage Rhône", "phone": "+33 4 72 00 00 00"})
-        cls.company.email = "bonjour@chauffage-rhone.example.com"
+        cls.company.write(
+            {
+                "name": "Lyon Confort Services",
+                "phone": "+33 4 72 00 00 00",
+                "email": "bonjour@lyon-confort.example.com",
+            }
+        )
         # A window at 10:00–15:30 Paris time (the site's zone), whatever the day.
         offset = cls.visit._fs_zone()[0].utcoffset(cls.day)
         start = cls.day.replace(hour=10) - offset
@@ -115,10 +124,43 @@ class TestCustomerLanguages(VisitPageCase):
                     ]
                     text = f"{rendered['subject']}\n{rendered['body_html']}\n{body}"
                     self.assert_in_language(text, code, f"{kind} message")
-                    self.assertTrue(body.startswith("Chauffage Rhône: "), body)
-                    self.assertIn("bonjour@chauffage-rhone.example.com", rendered["email_from"])
+                    self.assertTrue(body.startswith("Lyon Confort Services: "), body)
+                    self.assertIn("bonjour@lyon-confort.example.com", rendered["email_from"])
                     if kind in ("confirmation", "reminder", "rescheduled", "cancelled"):
                         self.assertIn(ten, text, "the window in the language's 24-hour time")
+
+    def test_each_sms_fits_its_segments_in_each_language(self):
+        """A long weekday and month, the company's real host name: still one segment."""
+        self.env["ir.config_parameter"].set_param(
+            "web.base.url", "https://lyon-confort.example.com"
+        )
+        start = fields.Datetime.to_datetime("2030-11-27 13:00:00")  # a Wednesday in November
+        visit = self.create_visit(
+            fs_technician_id=self.anna.id,
+            fs_window_start=start,
+            fs_window_end=start + timedelta(hours=2),
+            fs_eta=start + timedelta(minutes=30),
+            fs_not_home_at=start + timedelta(minutes=40),
+        )
+        for code, segments in SMS_SEGMENTS.items():
+            self.customer.lang = code
+            for kind, _label in reminders.KINDS:
+                sms = self.env.ref(f"field_service_cx.sms_template_fs_{kind}")
+                body = visit._fs_sms_bodies(sms)[visit.id]
+                with self.subTest(lang=code, kind=kind):
+                    expected = SMS_SEGMENTS_EXCEPT.get((code, kind), segments)
+                    self.assertEqual(sms_links.sms_segments(body)[1], expected, body)
+                    self.assertNotIn("access_token", body, "the short link, not the page's")
+
+    def test_short_link_opens_the_page_and_dies_with_the_token(self):
+        code = self.visit._fs_short_code()
+        response = self.url_open(f"/v/{code}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(self.visit_url(), response.headers["Location"])
+        self.assertEqual(self.url_open(f"/v/{code[:-1]}x", allow_redirects=False).status_code, 404)
+        self.assertEqual(self.url_open("/v/nonsense", allow_redirects=False).status_code, 404)
+        self.visit.access_token = "rotated-by-a-reschedule"
+        self.assertEqual(self.url_open(f"/v/{code}", allow_redirects=False).status_code, 404)
 
     def test_company_name_never_blank(self):
         """A visit of a project without company still speaks as a company."""
