@@ -116,6 +116,17 @@ class FsDemo(models.AbstractModel):
     _description = "Field service demo week"
 
     @api.model
+    def _fs_demo_french(self):
+        """French for the Lyon demo (offline: Odoo ships its .po files), with the translations
+        of what is installed; modules installed later load theirs themselves."""
+        if self.env["res.lang"]._get_data(code="fr_FR").code:
+            return False
+        self.env["res.lang"]._activate_lang("fr_FR")
+        installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+        installed._update_translations("fr_FR")
+        return True
+
+    @api.model
     def _fs_generate_demo(self):
         """Create the week's visits, van and depot stock and a time off; deterministic."""
         project = self.env.ref("field_service_cx.project_field_service_demo", False)
