@@ -28,6 +28,7 @@ CUSTOMER_PLACES = re.compile(
     r"|selection__project_task__fs_state__|selection__fs_visit_photo__kind__"
     r"|selection__fs_visit_dispute__state__"
     r"|arch_db:field_service_feedback\.(portal_|visit_|service_report|report_fs_service)"
+    r"|code:addons/field_service_cx/models/project_task_messages\.py"
     r"|code:addons/field_service_feedback/(controllers/portal\.py|models/project_task"
     r"|models/fs_visit_dispute)"
 )
