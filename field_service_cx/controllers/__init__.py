@@ -1,1 +1,2 @@
 from . import day_sheet
+from . import short_link

@@ -30,38 +30,38 @@ JOB_TYPES = {
     "heat_pump_service": 2,
     "appliance_repair": 3,
 }
-# What customers call about, per job type: the visit's title.
+# What customers call about, per job type: the visit's title (the Lyon office writes French).
 ISSUES = {
     "boiler_service": [
-        "Annual boiler service",
-        "Boiler service and safety certificate",
-        "Yearly service of the combi boiler",
+        "Entretien annuel de la chaudière",
+        "Entretien chaudière et attestation",
+        "Entretien annuel de la chaudière mixte",
     ],
     "boiler_breakdown": [
-        "Boiler shows fault E133",
-        "No hot water since yesterday",
-        "Boiler keeps losing pressure",
-        "Pilot light goes out",
+        "La chaudière affiche le défaut E133",
+        "Plus d'eau chaude depuis hier",
+        "La chaudière perd de la pression",
+        "La veilleuse s'éteint",
     ],
     "electrical_fault": [
-        "RCD trips when the oven is on",
-        "No power in the kitchen sockets",
-        "Flickering lights in the living room",
+        "Le différentiel saute quand le four est allumé",
+        "Plus de courant dans les prises de la cuisine",
+        "Lumières qui clignotent dans le salon",
     ],
     "leak_repair": [
-        "Leak under the kitchen sink",
-        "Dripping pipe in the bathroom",
-        "Water stain on the ceiling below the bathroom",
+        "Fuite sous l'évier de la cuisine",
+        "Tuyau qui goutte dans la salle de bains",
+        "Tache d'eau au plafond sous la salle de bains",
     ],
     "heat_pump_service": [
-        "Heat pump annual maintenance",
-        "Heat pump noisy during defrost",
-        "Heat pump check before winter",
+        "Entretien annuel de la pompe à chaleur",
+        "Pompe à chaleur bruyante pendant le dégivrage",
+        "Contrôle de la pompe à chaleur avant l'hiver",
     ],
     "appliance_repair": [
-        "Washing machine does not drain",
-        "Washing machine leaks from the door",
-        "Dishwasher stops mid-cycle",
+        "Le lave-linge ne vidange plus",
+        "Le lave-linge fuit par le hublot",
+        "Le lave-vaisselle s'arrête en cours de cycle",
     ],
 }
 # Van stock: what each van lacks (so "parts missing" shows) on top of a random fill.
@@ -84,19 +84,19 @@ PRODUCT_CODES = [
     "FS-DSEAL",
 ]
 ACCESS_NOTES = [
-    "Digicode 4821B, 3rd floor on the left.",
-    "Dog in the garden: ring and wait for the owner.",
-    "Park in the courtyard; the key is at the bakery next door.",
-    "Intercom under the name of the company, 2nd floor.",
-    "Boiler is in the cellar: ask the caretaker for the key.",
-    "Side entrance on the lane; the front door is blocked by works.",
-    "Elderly customer: call ten minutes before arriving.",
-    "Lift out of order, 5th floor.",
+    "Digicode 4821B, 3e étage à gauche.",
+    "Chien dans le jardin : sonner et attendre le propriétaire.",
+    "Se garer dans la cour ; la clé est à la boulangerie d'à côté.",
+    "Interphone au nom de la société, 2e étage.",
+    "La chaudière est à la cave : demander la clé au gardien.",
+    "Entrée latérale par la ruelle ; la porte principale est bloquée par des travaux.",
+    "Cliente âgée : appeler dix minutes avant d'arriver.",
+    "Ascenseur en panne, 5e étage.",
 ]
 WORK_DONE = [
-    "Serviced and tested; everything within limits.",
-    "Replaced the faulty part and tested under load.",
-    "Repaired and checked for leaks; customer shown the result.",
+    "Entretien effectué et testé ; tout est dans les normes.",
+    "Pièce défectueuse remplacée et testée en charge.",
+    "Réparé et contrôlé contre les fuites ; résultat montré au client.",
 ]
 # Unscheduled visits (customer number): the last customer has no coordinates yet.
 TO_SCHEDULE = [
@@ -114,6 +114,17 @@ class FsDemo(models.AbstractModel):
 
     _name = "fs.demo"
     _description = "Field service demo week"
+
+    @api.model
+    def _fs_demo_french(self):
+        """French for the Lyon demo (offline: Odoo ships its .po files), with the translations
+        of what is installed; modules installed later load theirs themselves."""
+        if self.env["res.lang"]._get_data(code="fr_FR").code:
+            return False
+        self.env["res.lang"]._activate_lang("fr_FR")
+        installed = self.env["ir.module.module"].search([("state", "=", "installed")])
+        installed._update_translations("fr_FR")
+        return True
 
     @api.model
     def _fs_generate_demo(self):

@@ -526,9 +526,9 @@ class FsVisitMessage(models.Model):
                         "body": rendered[task.id].get("body_html"),
                         "body_html": body_html[task.id],
                         "email_from": rendered[task.id].get("email_from")
-                        or task.company_id.email_formatted,
+                        or task._fs_message_company().email_formatted,
                         "reply_to": rendered[task.id].get("reply_to") or False,
-                        "author_id": task.company_id.partner_id.id,
+                        "author_id": task._fs_message_company().partner_id.id,
                         "recipient_ids": [Command.link(task.fs_site_id.id)],
                         "message_type": "auto_comment",
                         "subtype_id": subtype.id,
@@ -545,7 +545,7 @@ class FsVisitMessage(models.Model):
     def _fs_queue_sms(self, template):
         """{visit id: (mail.message, sms.sms)}: rendered in batch, logged, queued."""
         tasks = self.task_id
-        bodies = template._render_field("body", tasks.ids, compute_lang=True)
+        bodies = tasks._fs_sms_bodies(template)
         messages = tasks._message_log_batch(
             {task_id: plaintext2html(body) for task_id, body in bodies.items()},
             message_type="sms",

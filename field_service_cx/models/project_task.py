@@ -399,16 +399,18 @@ class ProjectTask(models.Model):
                 task.fs_visit_date = False
 
     @api.depends("fs_window_start", "fs_window_end", "fs_site_id.tz", "company_id.partner_id.tz")
+    @api.depends_context("lang")
     def _compute_fs_window_display(self):
         now = fields.Datetime.now()
+        lang = self.env.lang
         for task in self:
             if task.fs_window_start and task.fs_window_end:
                 zone, _note = task._fs_zone()
                 task.fs_window_display = windows.format_window(
-                    task.fs_window_start, task.fs_window_end, zone
+                    task.fs_window_start, task.fs_window_end, zone, lang
                 )
                 task.fs_window_day_display = windows.format_window(
-                    task.fs_window_start, task.fs_window_end, zone, now=now
+                    task.fs_window_start, task.fs_window_end, zone, lang, now=now
                 )
             else:
                 task.fs_window_display = task.fs_window_day_display = False

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools import reminders
+from ..tools import reminders, sms_links, windows
 from ..tools import visit_states as vs
 
 # Visit states in which a newly promised window is announced to the customer.
@@ -306,7 +306,8 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
         self.ensure_one()
         zone, _note = self._fs_zone()
         site = self.fs_site_id or self.partner_id
-        locale = site.lang or self.company_id.partner_id.lang or "en_US"
+        locale = site.lang or self.company_id.partner_id.lang or self.env.lang
+        company = self._fs_message_company()
         promise = max(self.fs_promise_ids, key=lambda p: p.id, default=None)
         start = promise.window_start if promise else self.fs_window_start
         end = promise.window_end if promise else self.fs_window_end
@@ -317,7 +318,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
         technician = self.fs_technician_id
         values = {
             "customer": site.name or "",
-            "window": reminders.format_window(start, end, zone, locale) if start and end else "",
+            "window": windows.format_window(start, end, zone, locale) if start and end else "",
             "technician": (technician.name or "").split(" ")[0] if technician else "",
             "technician_photo_url": self._fs_technician_photo_url() if technician else False,
             # Read by "on the way" templates saved before the photo became a link (the
@@ -325,8 +326,12 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             "technician_photo": False,
             "preparation": self.fs_job_type_id.customer_preparation or "",
             "summary": self.fs_work_summary or "",
-            "company": self.company_id.name or "",
+            "company": company.name or "",
+            "company_phone": company.phone or "",
+            "email_from": company.email_formatted or company.partner_id.email_formatted or "",
             "visit_url": url,
+            # SMS carry one short link (one segment where the language allows); e-mails the page.
+            "short_url": f"{self.get_base_url()}/v/{self._fs_short_code()}",
             "reschedule_url": f"{url}#reschedule",
             "tracking_url": f"{url}#track",
             "report_url": f"{url}#report",
@@ -334,21 +339,47 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             "accept_url": f"{url}#delay",
             "someone_else_url": f"{url}#someone_else",
             "eta_window": "",
+            "eta": "",
             "hold_minutes": hold,
             "hold_until": "",
         }
         if self.fs_eta:
-            values["eta_window"] = reminders.format_window(
+            values["eta_window"] = windows.format_window(
                 self.fs_eta - timedelta(minutes=15),
                 self.fs_eta + timedelta(minutes=15),
                 zone,
                 locale,
-            ).split(", ", 1)[-1]
+                now=self.fs_eta,
+            )
+            values["eta"] = windows.format_hour(self.fs_eta, zone, locale)
         if self.fs_not_home_at:
-            values["hold_until"] = reminders.format_local_time(
+            values["hold_until"] = windows.format_hour(
                 self.fs_not_home_at + timedelta(minutes=hold), zone, locale
             )
         return values
+
+    def _fs_sms_bodies(self, template):
+        """{visit id: the SMS text}, in each customer's language, in GSM-7 where it can be."""
+        bodies = template._render_field("body", self.ids, compute_lang=True)
+        return {task_id: sms_links.gsm_friendly(body) for task_id, body in bodies.items()}
+
+    def _fs_short_code(self):
+        """The code of the visit's short link (``/v/<code>``), made from its current token."""
+        self.ensure_one()
+        # sudo: the database secret keys the code; it never leaves the server.
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return sms_links.short_code(self.id, self._portal_ensure_token(), secret)
+
+    def _fs_message_company(self):
+        """The company the customer hears from, never none: the visit's, its project's, its
+        team's, else the current one."""
+        self.ensure_one()
+        return (
+            self.company_id
+            or self.project_id.company_id
+            or self.fs_technician_id.company_id
+            or self.env.company
+        )
 
     def _fs_technician_photo_url(self):
         """An absolute URL of the technician's photo that the customer may load, or False.
@@ -373,7 +404,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             "model": self._name,
             "res_id": self.id,
             "record_name": self.display_name,
-            "author_id": self.company_id.partner_id.id,
+            "author_id": self._fs_message_company().partner_id.id,
             "tracking_value_ids": [],  # a template message tracks nothing: no search
         }
         render_values = self._notify_by_email_prepare_rendering_context(

@@ -107,6 +107,12 @@ class TestDemo(TransactionCase):
         )
         self.assertEqual(set(customers.country_id.mapped("code")), {"FR"})
         self.assertEqual(set(customers.mapped("tz")), {"Europe/Paris"})
+        french = customers.filtered(lambda c: c.lang == "fr_FR")
+        self.assertGreater(len(french), 30, "Lyon's customers mostly read French")
+        self.assertTrue(customers - french, "a few read English")
+        company = self._ref("project_field_service_demo").company_id
+        self.assertEqual(company.currency_id.name, "EUR")
+        self.assertTrue(company.logo and company.phone and company.email and company.street)
         self.assertTrue(all(customers.mapped("email")))
         self.assertTrue(all(customers.mapped("fs_mobile_e164")), "valid French mobiles")
         self.assertFalse(any(customers.mapped("fs_phone_problem")))

@@ -117,7 +117,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.run_cron()
         mail = self.customer_mails(spring).filtered(lambda m: "Reminder" in (m.subject or ""))
         self.assertEqual(len(mail), 1)
-        self.assertIn("Monday 30 March, 9:00", mail.subject, "09:00 local, summer time")
+        self.assertIn("Monday 30 March, 09:00–11:00", mail.subject, "09:00 local, summer time")
 
     # ---- sending: queued, logged, linked ----------------------------------------------------
 
@@ -133,7 +133,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.assertEqual(mail.state, "outgoing", "queued, not sent in the transaction")
             self.assertEqual(row.mail_id, mail)
             body = mail.body_html
-            self.assertIn("Wednesday 10 June, 1:00", body)
+            self.assertIn("Wednesday 10 June, 13:00–15:00", body)
             self.assertIn("Anna", body)
             self.assertNotIn("Anna Tech", body)
             self.assertIn("Please clear access to the boiler.", body)
@@ -167,7 +167,9 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertEqual((row.state, row.channel), ("queued", "sms"))
         self.assertEqual(row.sms_id.number, "+33612345678")
         self.assertEqual(row.sms_id.state, "outgoing")
-        self.assertIn("access_token=", row.sms_id.body)
+        # One short link to the visit's page (one SMS segment), never the token itself.
+        self.assertIn(f"/v/{visit._fs_short_code()}", row.sms_id.body)
+        self.assertNotIn("access_token=", row.sms_id.body)
         self.assertEqual(row.message_id.message_type, "sms")
         self.assertFalse(self.customer_mails(visit))
 
@@ -296,8 +298,8 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             self.env["sms.sms"]._process_queue()
             texts = [mail["subject"] for mail in self._mails] + [sms["body"] for sms in self._sms]
         self.assertEqual(len(texts), 2, texts)
-        self.assertIn("Your visit has moved: Friday 12 June, 8:00", texts[0])
-        self.assertIn("your visit is now Friday 12 June, 8:00", texts[1])
+        self.assertIn("Your visit has moved: Friday 12 June, 08:00–10:00", texts[0])
+        self.assertIn("your visit is now Friday 12 June, 08:00-10:00", texts[1], "GSM-7 dash")
         self.assertFalse([text for text in texts if "10 June" in text], texts)
 
     def test_a_new_window_withdraws_the_sms_of_a_message_whose_e_mail_went_out(self):

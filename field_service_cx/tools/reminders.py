@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
-
 from .visit_states import LABELS
 
 UTC = ZoneInfo("UTC")
@@ -396,28 +394,3 @@ def delay_window(
         rounded += timedelta(minutes=10)
     margin = timedelta(minutes=margin_minutes)
     return rounded - margin, rounded + margin
-
-
-# ---- texts ---------------------------------------------------------------------------------
-
-
-def format_window(start: datetime, end: datetime, zone: ZoneInfo, locale: str) -> str:
-    """'Tuesday 24 November, 13:00–15:00' in the customer's language and the site's zone."""
-    local_start, local_end = _local(start, zone), _local(end, zone)
-    day = format_date(local_start.date(), format="EEEE d MMMM", locale=locale)
-    hours = (
-        f"{format_time(local_start, format='short', locale=locale)}–"
-        f"{format_time(local_end, format='short', locale=locale)}"
-    )
-    if local_start.date() != local_end.date():
-        end_day = format_date(local_end.date(), format="EEEE d MMMM", locale=locale)
-        return (
-            f"{day}, {format_time(local_start, format='short', locale=locale)} – "
-            f"{end_day}, {format_time(local_end, format='short', locale=locale)}"
-        )
-    return f"{day}, {hours}"
-
-
-def format_local_time(moment: datetime, zone: ZoneInfo, locale: str) -> str:
-    """'13:05' (or '1:05 PM') in the site's zone."""
-    return format_time(_local(moment, zone), format="short", locale=locale)

@@ -6,6 +6,9 @@ Windows are stored as naive UTC datetimes (Odoo's convention) and shown in the s
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+
 UTC = ZoneInfo("UTC")
 
 
@@ -69,18 +72,58 @@ def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start, end
 
 
-def format_window(
-    start: datetime, end: datetime, zone: ZoneInfo, now: datetime | None = None
-) -> str:
-    """'Tue 24 Nov, 13:00–15:00' in the site's zone (the customer's words for a window).
+# How each language names a day in a window (babel's skeletons give only short forms).
+DAY_PATTERNS = {
+    "de": "EEEE, d. MMMM",
+    "en": "EEEE d MMMM",
+    "fi": "cccc d. MMMM",
+    "fr": "EEEE d MMMM",
+    "hu": "MMMM d., EEEE",
+}
+FALLBACK_LOCALE = "en_GB"
 
-    With ``now`` (naive UTC), a window of the site's current day is just '13:00–15:00': a
-    technician's list of today's visits does not repeat the date on every card.
+
+def _locale(code: str | None) -> Locale:
+    try:
+        return Locale.parse(code or FALLBACK_LOCALE)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(FALLBACK_LOCALE)
+
+
+def format_day(value: date, locale: str | None = None) -> str:
+    """'Tuesday 24 November' in the customer's language ('tiistai 24. marraskuuta')."""
+    loc = _locale(locale)
+    pattern = DAY_PATTERNS.get(loc.language)
+    if pattern:
+        return format_date(value, format=pattern, locale=loc)
+    return format_skeleton("MMMMEEEEd", value, locale=loc)
+
+
+def format_hour(moment: datetime, zone: ZoneInfo, locale: str | None = None) -> str:
+    """A naive UTC moment as the site's local 24-hour time in the language's way ('13.05')."""
+    return format_skeleton("Hm", to_local(moment, zone), locale=_locale(locale))
+
+
+def format_window(
+    start: datetime,
+    end: datetime,
+    zone: ZoneInfo,
+    locale: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """'Tuesday 24 November, 13:00–15:00' in the customer's language and the site's zone.
+
+    The one way windows are written (page, messages, report, calendar file): times are 24-hour
+    in the language's own notation. With ``now`` (naive UTC), a window of the site's current
+    day is just '13:00–15:00': a technician's list of today's visits does not repeat the date.
     """
     local_start, local_end = to_local(start, zone), to_local(end, zone)
+    first, last = format_hour(start, zone, locale), format_hour(end, zone, locale)
     if local_start.date() == local_end.date():
-        hours = f"{local_start:%H:%M}–{local_end:%H:%M}"
         if now is not None and to_local(now, zone).date() == local_start.date():
-            return hours
-        return f"{local_start:%a %d %b}, {hours}"
-    return f"{local_start:%a %d %b %H:%M} – {local_end:%a %d %b %H:%M}"
+            return f"{first}–{last}"
+        return f"{format_day(local_start.date(), locale)}, {first}–{last}"
+    return (
+        f"{format_day(local_start.date(), locale)}, {first} – "
+        f"{format_day(local_end.date(), locale)}, {last}"
+    )

@@ -179,4 +179,6 @@ class FsBookVisitSlot(models.TransientModel):
     @api.depends("start", "end")
     def _compute_label(self):
         for slot in self:
-            slot.label = windows.format_window(slot.start, slot.end, slot.wizard_id._fs_zone())
+            slot.label = windows.format_window(
+                slot.start, slot.end, slot.wizard_id._fs_zone(), self.env.lang
+            )

@@ -88,9 +88,22 @@ class FieldServicePortal(CustomerPortal):
                 self._fs_not_found()
             if not visit_sudo.fs_is_visit:
                 self._fs_not_found()
+        visit_sudo = self._fs_speak_customer_language(visit_sudo)
         if visit_sudo._fs_portal_link_expired():
             self._fs_expired(visit_sudo)
         return visit_sudo
+
+    def _fs_speak_customer_language(self, visit_sudo):
+        """The visit's pages speak the customer's language (the one of their messages) when
+        it is installed; otherwise the browser's, as for any page."""
+        lang = visit_sudo.fs_site_id.lang or visit_sudo.partner_id.lang
+        data = request.env["res.lang"]._get_data(code=lang) if lang else None
+        if not data or not data.code or lang == request.env.lang:
+            return visit_sudo
+        request.update_context(lang=lang)
+        if hasattr(request, "lang"):  # http_routing's page language (the <html lang>)
+            request.lang = data
+        return visit_sudo.with_context(lang=lang)
 
     def _fs_short_page(self, status, title, text, contact=""):
         page = SHORT_PAGE.format(title=title, text=text, contact=contact)
@@ -232,7 +245,7 @@ class FieldServicePortal(CustomerPortal):
             limit=self._items_per_page,
             offset=pager["offset"],
         )
-        labels = dict(vs.STATES)
+        labels = dict(visits._fields["fs_state"]._description_selection(request.env))
         # Whitelisted values only; the links carry each visit's token (the page's credential).
         rows = [
             {

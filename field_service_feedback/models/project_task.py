@@ -230,8 +230,15 @@ class ProjectTask(models.Model):
         stops = self._fs_portal_stops(now)
         minutes = rules.eta_minutes(self.fs_eta, now) if self.fs_state == vs.EN_ROUTE else None
         if self.fs_state == vs.EN_ROUTE:
+            arrival = self.fs_eta and windows.format_hour(
+                self.fs_eta, self._fs_portal_zone(), self.env.lang
+            )
             eta_text = (
-                self.env._("On the way, about %(minutes)s min", minutes=minutes)
+                self.env._(
+                    "On the way, arriving about %(time)s (in %(minutes)s min)",
+                    time=arrival,
+                    minutes=minutes,
+                )
                 if minutes
                 else self.env._("On the way, arriving any minute")
                 if minutes == 0
@@ -254,11 +261,13 @@ class ProjectTask(models.Model):
         window = False
         if self.fs_window_start and self.fs_window_end:
             window = windows.format_window(
-                self.fs_window_start, self.fs_window_end, self._fs_portal_zone()
+                self.fs_window_start, self.fs_window_end, self._fs_portal_zone(), self.env.lang
             )
         return {
             "state": self.fs_state,
-            "state_label": dict(vs.STATES)[self.fs_state],
+            "state_label": dict(self._fields["fs_state"]._description_selection(self.env))[
+                self.fs_state
+            ],
             "window": window,
             "eta_minutes": minutes,
             "stop_number": stops[0] if stops else None,
@@ -317,7 +326,11 @@ class ProjectTask(models.Model):
             "title": self.fs_job_type_id.name or self.env._("Your visit"),
             "company_name": company.name,
             "company_phone": company.phone or "",
-            "preparation": self.fs_job_type_id.customer_preparation or "",
+            # Only while the visit is ahead: a done or cancelled page has nothing to prepare.
+            "preparation": (
+                self.fs_state in vs.OPEN_STATES and self.fs_job_type_id.customer_preparation
+            )
+            or "",
             "address": address,
             "access_notes": self.fs_access_notes or "",
             "notes_editable": self.fs_state in vs.OPEN_STATES,

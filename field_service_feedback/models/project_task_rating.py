@@ -133,14 +133,18 @@ class ProjectTask(models.Model):
         if rating.fs_followup_state != "none":
             return
         deadline = fields.Date.context_today(self) + relativedelta(days=FOLLOWUP_DAYS)
-        manager = self.project_id.user_id or self.env.ref("base.user_admin")
-        # sudo: the activity is created for the manager on behalf of a public customer.
+        # sudo: the office's users are read on behalf of a public customer.
+        person = self.sudo()._fs_office_users()[self.id] or self.env.ref("base.user_admin")
+        # sudo: the activity is created for the office on behalf of a public customer.
         self.sudo().activity_schedule(
             "field_service_feedback.mail_activity_type_fs_followup",
             date_deadline=deadline,
-            user_id=manager.id,
-            summary=self.env._("Call back: %(stars)s★, would recommend %(nps)s/10")
-            % {"stars": feedback.stars, "nps": feedback.nps},
+            user_id=person.id,
+            summary=self.env._(
+                "Call back: %(stars)s★, would recommend %(nps)s/10",
+                stars=feedback.stars,
+                nps=feedback.nps,
+            ),
             note=plaintext2html(feedback.comment),  # the customer typed text, not HTML
         )
         rating.write({"fs_followup_state": "open", "fs_followup_deadline": deadline})

@@ -54,7 +54,17 @@ class ProjectTask(models.Model):
         """A UTC datetime as the site's local time, in the customer's words (or '')."""
         if not value:
             return ""
-        return format_datetime(self.env, value, tz=self._fs_portal_zone().key, dt_format=pattern)
+        return format_datetime(
+            self.env,
+            value,
+            tz=self._fs_portal_zone().key,
+            dt_format=pattern,
+            lang_code=self._fs_report_lang(),
+        )
+
+    def _fs_report_lang(self):
+        """The report's language: the rendering's, else the customer's (never a fallback's)."""
+        return self.env.lang or self.fs_site_id.lang or self.partner_id.lang or False
 
     def _fs_report_values(self):
         """The service report's content, whitelisted: the PDF and the visit page both show it.
@@ -113,7 +123,12 @@ class ProjectTask(models.Model):
             "signed_by": self.fs_signed_by or "",
             "signed_at": self._fs_report_local(self.fs_signed_at),
             "recommendations": self.fs_recommendations or "",
-            "next_service": format_date(self.env, self.fs_next_service_date, date_format="d MMMM y")
+            "next_service": format_date(
+                self.env,
+                self.fs_next_service_date,
+                date_format="d MMMM y",
+                lang_code=self._fs_report_lang(),
+            )
             if self.fs_next_service_date
             else "",
             "company_name": company.name,

@@ -30,6 +30,21 @@ class TestRatingNps(FinishedVisitCase):
         self.assertEqual(self.visit.fs_rating_id, rating)
         self.assertNotEqual(rating.fs_rater_key, "browser-a", "the browser key is stored hashed")
 
+    def test_call_back_goes_to_a_real_person_not_odoobot(self):
+        """The demo's project is managed by OdooBot: the call-back goes to a dispatcher."""
+        self.visit.project_id.user_id = self.env.ref("base.user_root")
+        self.finish()
+        self.visit._fs_submit_rating("1", "2", "Came late", "browser-a")
+        activity = self.visit.activity_ids.filtered(
+            lambda a: a.activity_type_id
+            == self.env.ref("field_service_feedback.mail_activity_type_fs_followup")
+        )
+        person = activity.user_id
+        self.assertTrue(person)
+        self.assertFalse(person._is_superuser(), "not OdooBot")
+        self.assertTrue(person.active and not person.share, "an active internal user")
+        self.assertTrue(person.has_group("field_service_cx.group_fs_dispatcher"))
+
     def test_detractor_creates_a_call_back_for_the_manager(self):
         self.finish()
         rating = self.visit._fs_submit_rating("4", "3", "Came late", "browser-a")

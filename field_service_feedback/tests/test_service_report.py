@@ -136,6 +136,43 @@ class TestServiceReport(VisitPageCase):
         ]
         self.assertGreaterEqual(len(images), 4, "two photos, the signature and the QR code")
 
+    def test_a_typical_visit_in_french_is_one_page(self):
+        """5 checks, 3 parts, 4 photos and a signature, for a French customer: one A4 page."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(
+            ["field_service_cx", "field_service_feedback"], ["fr_FR"], overwrite=True
+        )
+        self.customer.lang = "fr_FR"
+        parts = self.env["product.product"].create(
+            [{"name": f"Pièce type {n} (test)"} for n in range(3)]
+        )
+        visit = self.create_visit(
+            fs_technician_id=self.anna.id,
+            fs_part_ids=[Command.create({"product_id": p.id, "quantity": 1}) for p in parts],
+        )
+        visit.fs_checklist_line_ids = [
+            Command.create({"name": f"Contrôle {n}", "required": False}) for n in range(3)
+        ]
+        self.finish(visit)
+        visit.fs_part_ids.quantity_used = 1
+        visit.fs_photo_ids = [
+            Command.create({"kind": "after", "caption": f"Photo {n}", "image": self.png("blue")})
+            for n in range(2)
+        ]
+        self.assertEqual(
+            (len(visit.fs_checklist_line_ids), len(visit.fs_part_ids), len(visit.fs_photo_ids)),
+            (5, 3, 4),
+        )
+        self.env["ir.config_parameter"].set_param("report.url", self.base_url())
+        with mute_logger("odoo.addons.base.models.ir_actions_report"):
+            pdf, kind = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True, lang="fr_FR")
+                ._render_qweb_pdf(REPORT, visit.ids)
+            )
+        self.assertEqual(kind, "pdf")
+        self.assertEqual(len(PdfFileReader(io.BytesIO(pdf), strict=False).pages), 1)
+
     def test_technicians_write_recommendations_on_site(self):
         visit = self.create_visit(name="On site", fs_technician_id=self.anna.id)
         visit.with_user(self.user_anna).write(

@@ -181,10 +181,10 @@ class TestVisitPage(VisitPageCase):
         self.assertEqual(data["state"], "en_route")
         self.assertIn(data["eta_minutes"], (17, 18))
         self.assertEqual(data["window"], self.visit.fs_window_display)
-        self.assertIn("On the way, about", data["eta_text"])
+        self.assertIn("On the way, arriving about", data["eta_text"])
         self.assert_no_internal(json.dumps(data))
         self.assertNotIn("latitude", json.dumps(data))
-        self.assertIn("On the way, about", self.url_open(self.visit_url()).text)
+        self.assertIn("On the way, arriving about", self.url_open(self.visit_url()).text)
 
     def test_eta_is_hidden_outside_an_active_trip(self):
         self.visit.fs_eta = fields.Datetime.now() + timedelta(minutes=18)

@@ -348,9 +348,8 @@ class FsRoutePlan(models.Model):
             reason = self.env._("This day cannot be planned: %(error)s", error=detail)
         else:
             _logger.exception("Day plan %s: unexpected error while planning", self.name)
-            reason = self.env._(
-                "Planning failed unexpectedly: %(error)s", error=f"{type(error).__name__}: {error}"
-            )
+            detail = f"{type(error).__name__}: {error}"  # apart: the .pot exporter reads the call
+            reason = self.env._("Planning failed unexpectedly: %(error)s", error=detail)
         _logger.warning("Day plan %s could not be solved: %s", self.name, reason)
         self.write({"state": "failed", "error": reason, "solving_since": False})
 

@@ -228,10 +228,3 @@ def test_delay_window_rounds_the_eta_and_ignores_early_arrivals():
     assert r.delay_window(datetime(2026, 6, 10, 10, 36), start, end)[0] == datetime(
         2026, 6, 10, 10, 25
     )
-
-
-def test_texts_in_the_customer_language_and_site_zone():
-    start, end = paris(2026, 3, 29, 10, 0), paris(2026, 3, 29, 12, 0)
-    assert r.format_window(start, end, PARIS, "fr_FR") == "dimanche 29 mars, 10:00–12:00"
-    assert r.format_window(start, end, PARIS, "en_US").startswith("Sunday 29 March, 10:00")
-    assert r.format_local_time(start, PARIS, "fr_FR") == "10:00"

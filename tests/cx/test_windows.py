@@ -1,6 +1,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from fs_cx_tools import windows
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,7 +55,7 @@ def test_dst_days_have_23_and_25_hours():
 
 def test_format_window_in_site_time():
     text = windows.format_window(datetime(2026, 1, 6, 12), datetime(2026, 1, 6, 14), PARIS)
-    assert text == "Tue 06 Jan, 13:00–15:00"
+    assert text == "Tuesday 6 January, 13:00–15:00"
 
 
 def test_format_window_of_the_sites_day_is_hours_only():
@@ -64,5 +65,29 @@ def test_format_window_of_the_sites_day_is_hours_only():
         "13:00–15:00"
     )
     assert windows.format_window(start, end, PARIS, now=datetime(2026, 1, 5, 22, 30)) == (
-        "Tue 06 Jan, 13:00–15:00"
+        "Tuesday 6 January, 13:00–15:00"
     )
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("fr_FR", "dimanche 29 mars, 10:00–12:00"),
+        ("fi_FI", "sunnuntai 29. maaliskuuta, 10.00–12.00"),
+        ("hu_HU", "március 29., vasárnap, 10:00–12:00"),
+        ("de_DE", "Sonntag, 29. März, 10:00–12:00"),
+        ("en_US", "Sunday 29 March, 10:00–12:00"),
+    ],
+)
+def test_format_window_in_the_customers_language_24_hours(locale, expected):
+    # The DST day in Paris: 08:00 UTC is 10:00 local.
+    start, end = datetime(2026, 3, 29, 8), datetime(2026, 3, 29, 10)
+    assert windows.format_window(start, end, PARIS, locale) == expected
+
+
+def test_format_window_over_two_days_and_unknown_language():
+    start, end = datetime(2026, 1, 6, 20), datetime(2026, 1, 7, 8)
+    assert windows.format_window(start, end, PARIS, "xx_YY") == (
+        "Tuesday 6 January, 21:00 – Wednesday 7 January, 09:00"
+    )
+    assert windows.format_hour(start, PARIS, "fi_FI") == "21.00"
