@@ -87,7 +87,7 @@ class FsKpiDashboard(models.TransientModel):
         return [
             (
                 key,
-                label,
+                self.env._(label),
                 unit,
                 current[key],
                 previous[key],
@@ -202,7 +202,7 @@ class FsKpiDashboard(models.TransientModel):
         return [
             {
                 "key": key,
-                "label": labels[key][0],
+                "label": self.env._(labels[key][0]),
                 "unit": labels[key][1],
                 "weeks": [format_date(self.env, week) for week, _v in values],
                 "values": [kpi_rules.shown(kpis[key], labels[key][1]) for _w, kpis in values],
@@ -223,7 +223,7 @@ class FsKpiDashboard(models.TransientModel):
         ]
         label = {k: lbl for k, lbl, _u in kpi_rules.KPI_LABELS}[key]
         action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")
-        name = self.env._("%(kpi)s: the visits behind it", kpi=label)
+        name = self.env._("%(kpi)s: the visits behind it", kpi=self.env._(label))
         action.update(
             name=name,
             display_name=name,

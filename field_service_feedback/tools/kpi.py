@@ -92,23 +92,30 @@ class KpiCounts:
 
 assert tuple(f.name for f in fields(KpiCounts)) == COUNT_FIELDS
 
+
 # (key, label, unit): the order managers read them in, on the dashboard and in the workbook.
+def _lt(label: str) -> str:
+    """Marks a label for the translation template (Odoo's exporter reads ``_lt``); the models
+    show it through ``env._`` in the reader's language."""
+    return label
+
+
 KPI_LABELS = (
-    ("on_time_rate", "On-time arrival (latest promise)", "%"),
-    ("on_time_original_rate", "On-time arrival (original booking)", "%"),
-    ("first_time_fix_rate", "First-time fix", "%"),
-    ("repeat_rate", "Repeat visits", "%"),
-    ("travel_planned_per_job", "Travel per job, planned (min)", "min"),
-    ("travel_actual_per_job", "Travel per job, actual (min)", "min"),
-    ("rating_rate", "Rating rate", "%"),
-    ("average_rating", "Average rating (stars)", "stars"),
-    ("nps", "NPS", "score"),
-    ("dispute_rate", "Dispute rate", "%"),
-    ("resched_customer_rate", "Rescheduled by the customer", "%"),
-    ("resched_company_rate", "Rescheduled by us", "%"),
-    ("not_home_rate", "Customer not home", "%"),
-    ("confirmation_rate", "Reminder confirmation", "%"),
-    ("delay_notice", "Notice given for delays (min)", "min"),
+    ("on_time_rate", _lt("On-time arrival (latest promise)"), "%"),
+    ("on_time_original_rate", _lt("On-time arrival (original booking)"), "%"),
+    ("first_time_fix_rate", _lt("First-time fix"), "%"),
+    ("repeat_rate", _lt("Repeat visits"), "%"),
+    ("travel_planned_per_job", _lt("Travel per job, planned (min)"), "min"),
+    ("travel_actual_per_job", _lt("Travel per job, actual (min)"), "min"),
+    ("rating_rate", _lt("Rating rate"), "%"),
+    ("average_rating", _lt("Average rating (stars)"), "stars"),
+    ("nps", _lt("NPS"), "score"),
+    ("dispute_rate", _lt("Dispute rate"), "%"),
+    ("resched_customer_rate", _lt("Rescheduled by the customer"), "%"),
+    ("resched_company_rate", _lt("Rescheduled by us"), "%"),
+    ("not_home_rate", _lt("Customer not home"), "%"),
+    ("confirmation_rate", _lt("Reminder confirmation"), "%"),
+    ("delay_notice", _lt("Notice given for delays (min)"), "min"),
 )
 # For these, lower is better (the trend arrow reads the other way).
 LOWER_IS_BETTER = {
