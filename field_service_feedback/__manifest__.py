@@ -16,6 +16,7 @@
         "views/fs_visit_portal_post_views.xml",
         "data/fs_kpi_digest.xml",
         "data/ir_config_parameter.xml",
+        "data/res_users_data.xml",
         "views/visit_portal_templates.xml",
         "report/visit_sheet_report.xml",
         "report/service_report.xml",

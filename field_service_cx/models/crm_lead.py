@@ -18,14 +18,7 @@ class CrmLead(models.Model):
 
     def action_fs_book_visit(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Book a visit"),
-            "res_model": "fs.book.visit",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lead_id": self.id},
-        }
+        return self.env["fs.book.visit"]._fs_open(lead_id=self.id)
 
     def action_fs_view_visits(self):
         self.ensure_one()

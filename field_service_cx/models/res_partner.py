@@ -126,14 +126,7 @@ class ResPartner(models.Model):
 
     def action_fs_book_visit(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Book a visit"),
-            "res_model": "fs.book.visit",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": self.id},
-        }
+        return self.env["fs.book.visit"]._fs_open(partner_id=self.id)
 
     # ---- geolocation of visit sites: in the background, never inside a request ----------
     @api.depends(*ADDRESS_FIELDS)

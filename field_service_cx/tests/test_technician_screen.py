@@ -166,14 +166,21 @@ class TestTechnicianScreen(FieldServiceCase):
         self.assertIn("Bob Tech · Replaced the pump", history)
         self.assertNotIn("<b>", history)
 
-    def test_new_technician_lands_on_my_day(self):
+    def test_new_technician_lands_on_my_day_and_a_dispatcher_on_the_board(self):
         my_day = self.env.ref("field_service_cx.action_fs_my_day")
+        board = self.env.ref("field_service_cx.action_fs_dispatch_calendar")
         tech = mail_new_test_user(
             self.env, login="fs_new_tech", groups="field_service_cx.group_fs_technician"
         )
         self.assertEqual(tech.action_id.id, my_day.id)
         self.assertEqual(self.user_anna.action_id.id, my_day.id)
-        self.assertFalse(self.user_dispatcher.action_id)
+        self.assertEqual(self.user_dispatcher.action_id.id, board.id)
+        admin = mail_new_test_user(
+            self.env,
+            login="fs_new_admin",
+            groups="base.group_system,field_service_cx.group_fs_dispatcher",
+        )
+        self.assertFalse(admin.action_id, "administrators keep Odoo's own landing")
         clerk = mail_new_test_user(self.env, login="fs_clerk", groups="base.group_user")
         self.assertFalse(clerk.action_id)
         clerk.groups_id = [(4, self.env.ref("field_service_cx.group_fs_technician").id)]
@@ -184,6 +191,6 @@ class TestTechnicianScreen(FieldServiceCase):
         chosen = self.env.ref("field_service_cx.action_fs_visits")
         self.user_anna.action_id = False
         self.user_bob.action_id = chosen.id
-        self.env["res.users"]._fs_set_technician_home_action_all()
+        self.env["res.users"]._fs_set_home_action_all()
         self.assertEqual(self.user_anna.action_id.id, my_day.id)
         self.assertEqual(self.user_bob.action_id.id, chosen.id)

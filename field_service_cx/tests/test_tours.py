@@ -39,7 +39,7 @@ class TestTechnicianDayOnPhone(HttpCase, FieldServiceCase):
         self.job_type.requires_signature = True
         self.env["stock.quant"]._update_available_quantity(self.valve, self.van_anna, 4)
         self.user_anna.action_id = False
-        self.user_anna._fs_set_technician_home_action()  # as for a new technician
+        self.user_anna._fs_set_home_action()  # as for a new technician
         first, second = (
             self.create_visit(
                 name=name,

@@ -53,6 +53,18 @@ class FsBookVisit(models.TransientModel):
     )
     slot_count = fields.Integer(compute="_compute_slot_count")
 
+    @api.model
+    def _fs_open(self, **defaults):
+        """The booking dialog, opened from a lead, a contact or a menu with ``defaults``."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Book a visit"),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {f"default_{name}": value for name, value in defaults.items()},
+        }
+
     @api.depends("lead_id")
     def _compute_partner_id(self):
         for wizard in self:

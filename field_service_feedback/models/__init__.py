@@ -15,3 +15,4 @@ from . import digest_digest
 from . import project_task_report
 from . import project_task_portal_feedback
 from . import fs_demo_history
+from . import res_users

@@ -374,6 +374,22 @@ class TestKpis(FieldServiceCase):
         self.assertNotIn("play.google.com", mails.body_html, "no app banner")
         self.assertIn("On-time arrival (latest promise)", mails.body_html)
 
+    def test_each_role_lands_on_its_screen(self):
+        dashboard = self.env.ref("field_service_feedback.action_fs_kpi_dashboard_client")
+        board = self.env.ref("field_service_cx.action_fs_dispatch_calendar")
+        self.assertEqual(self.fs_manager().action_id.id, dashboard.id)
+        self.assertEqual(self.user_dispatcher.action_id.id, board.id)
+        # Users homed before this addon was installed (the demo's) are moved once it is.
+        helene = self.env.ref("field_service_cx.user_helene_demo", raise_if_not_found=False)
+        if helene:
+            self.assertEqual(helene.action_id.id, dashboard.id)
+        manager = mail_new_test_user(
+            self.env, login="kpi_manager_2", groups="field_service_cx.group_fs_manager"
+        )
+        manager.action_id = board.id  # as homed by field_service_cx alone
+        self.env["res.users"]._fs_set_home_action_all()
+        self.assertEqual(manager.action_id.id, dashboard.id)
+
 
 @tagged("post_install", "-at_install")
 class TestKpiDashboardTour(HttpCase):
