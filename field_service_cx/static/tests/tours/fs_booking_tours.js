@@ -3,12 +3,20 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
+// Dispatchers land on the dispatch board: the tour waits for it (leaving a calendar while it
+// still loads logs an error), which also checks the landing.
+const landedOnTheBoard = {
+    content: "the dispatcher lands on the dispatch board",
+    trigger: ".o_calendar_container .o_calendar_widget",
+};
+
 // A dispatcher opens a lead from the CRM pipeline, clicks "Book visit", picks the job type,
 // takes the first window offered (with its suggested technician) and books it: the visit
 // opens with the customer, the window and the technician.
 registry.category("web_tour.tours").add("fs_book_visit_from_lead", {
     url: "/odoo",
     steps: () => [
+        landedOnTheBoard,
         stepUtils.showAppsMenuItem(),
         {
             trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
@@ -74,6 +82,7 @@ registry.category("web_tour.tours").add("fs_book_visit_from_lead", {
 registry.category("web_tour.tours").add("fs_new_visit_needs_a_customer", {
     url: "/odoo",
     steps: () => [
+        landedOnTheBoard,
         stepUtils.showAppsMenuItem(),
         {
             trigger: '.o_app[data-menu-xmlid="field_service_cx.menu_fs_root"]',

@@ -3,10 +3,18 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
+// Dispatchers land on the dispatch board: the tour waits for it (leaving a calendar while it
+// still loads logs an error), which also checks the landing.
+const landedOnTheBoard = {
+    content: "the dispatcher lands on the dispatch board",
+    trigger: ".o_calendar_container .o_calendar_widget",
+};
+
 // A dispatcher opens Field Service and finds the visit list with today's visit in it.
 registry.category("web_tour.tours").add("fs_dispatcher_visits", {
     url: "/odoo",
     steps: () => [
+        landedOnTheBoard,
         stepUtils.showAppsMenuItem(),
         {
             trigger: '.o_app[data-menu-xmlid="field_service_cx.menu_fs_root"]',

@@ -3,11 +3,18 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
+// Managers land on their dashboard: the tour waits for it, which also checks the landing.
+const landedOnTheDashboard = {
+    content: "the manager lands on the dashboard",
+    trigger: ".o_fs_kpi_dashboard_content",
+};
+
 // The manager opens the dashboard from the menu, picks "Last 4 full weeks", reads the on-time
 // card's count of arrivals, clicks the card and lands on those visits.
 registry.category("web_tour.tours").add("fs_kpi_dashboard_drill_down", {
     url: "/odoo",
     steps: () => [
+        landedOnTheDashboard,
         stepUtils.showAppsMenuItem(),
         {
             trigger: ".o_app[data-menu-xmlid='field_service_cx.menu_fs_root']",
