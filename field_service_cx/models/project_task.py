@@ -1,5 +1,7 @@
 from datetime import datetime, time, timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
@@ -18,6 +20,9 @@ TECHNICIAN_FIELDS = {
     "fs_done_at",
     "fs_not_home_at",
     "fs_not_home_reason",
+    "fs_unfinished_at",
+    "fs_unfinished_reason",
+    "fs_unfinished_note",
     "fs_access_notes",
     "fs_work_summary",
     "fs_work_summary_text",
@@ -41,7 +46,16 @@ STATE_TIMESTAMPS = {
     vs.DONE: "fs_done_at",
     vs.CANCELLED: "fs_cancelled_at",
     vs.NOT_HOME: "fs_not_home_at",
+    vs.UNFINISHED: "fs_unfinished_at",
 }
+# Why a technician could not finish a visit (the "Can't finish" dialog).
+UNFINISHED_REASONS = [
+    ("parts", "Parts missing"),
+    ("skill", "Needs another skill or a colleague"),
+    ("customer", "The customer asked to stop"),
+    ("unsafe", "Unsafe to work"),
+    ("other", "Other"),
+]
 
 
 class ProjectTask(models.Model):
@@ -188,10 +202,33 @@ class ProjectTask(models.Model):
     fs_not_home_at = fields.Datetime("Not home at", copy=False, readonly=True)
     fs_not_home_reason = fields.Text("Not home reason", copy=False)
     fs_cancel_reason = fields.Text("Cancel reason", copy=False)
+    fs_unfinished_at = fields.Datetime("Stopped unfinished at", copy=False, readonly=True)
+    fs_unfinished_reason = fields.Selection(
+        UNFINISHED_REASONS, string="Why not finished", copy=False
+    )
+    fs_unfinished_note = fields.Text("Not finished: note", copy=False)
+    fs_follow_up_of_id = fields.Many2one(
+        "project.task",
+        string="Follow-up of",
+        copy=False,
+        index="btree_not_null",
+        help="The visit that could not be finished and that this one carries on.",
+    )
+    fs_follow_up_ids = fields.One2many("project.task", "fs_follow_up_of_id", string="Follow-ups")
+    fs_replenishment_ids = fields.Many2many(
+        "stock.picking",
+        "project_task_fs_replenishment_rel",
+        "task_id",
+        "picking_id",
+        string="Parts ordered for the van",
+        copy=False,
+        readonly=True,
+    )
     # Written by the route planner (field_service_routing); read by messages and the portal.
     fs_route_sequence = fields.Integer("Stop", copy=False, help="Order in the technician's day.")
-    fs_site_history = fields.Text(
+    fs_site_history = fields.Html(
         "Last visits here",
+        sanitize=False,  # built here from escaped values only
         compute="_compute_fs_site_history",
         help="The last visits closed at this site: date, technician, work done, photos.",
     )
@@ -298,36 +335,69 @@ class ProjectTask(models.Model):
     def _compute_fs_site_history(self):
         sites = self.fs_site_id
         # sudo: a technician reads what colleagues did at the site before ringing the bell;
-        # only the date, name, work summary and photo count leave.
+        # only the date, name, work summary, photo count and open questions leave.
         earlier = (
             self.sudo().search(
                 [
                     ("fs_site_id", "in", sites.ids),
-                    ("fs_state", "in", [vs.DONE, vs.NOT_HOME]),
+                    ("fs_state", "in", [vs.DONE, vs.NOT_HOME, vs.UNFINISHED]),
                 ],
-                order="fs_done_at desc, fs_not_home_at desc, id desc",
+                order="fs_done_at desc, fs_not_home_at desc, fs_unfinished_at desc, id desc",
             )
             if sites
             else self.browse()
         )
+        reasons = dict(self._fields["fs_unfinished_reason"]._description_selection(self.env))
         for task in self:
-            lines = []
-            for visit in earlier.filtered(
+            visits = earlier.filtered(
                 lambda v, task=task: v.fs_site_id == task.fs_site_id and v.id != task._origin.id
-            )[:3]:
-                moment = visit.fs_done_at or visit.fs_not_home_at
+            )[:3]
+            badges = visits._fs_site_history_badges()
+            rows = []
+            for visit in visits:
+                moment = visit.fs_done_at or visit.fs_not_home_at or visit.fs_unfinished_at
                 work = " ".join(html_to_inner_content(visit.fs_work_summary or "").split())
                 if visit.fs_state == vs.NOT_HOME:
                     work = self.env._("Customer not home")
-                parts = [
+                elif visit.fs_state == vs.UNFINISHED:
+                    stopped = self.env._(
+                        "Could not finish: %(reason)s",
+                        reason=reasons.get(visit.fs_unfinished_reason, ""),
+                    )
+                    work = f"{stopped}. {work}" if work else stopped
+                head = [
                     format_date(self.env, moment) if moment else "",
                     visit.fs_technician_id.name or "",
-                    work[:140],
                 ]
                 if visit.fs_photo_ids:
-                    parts.append(self.env._("%(count)s photo(s)", count=len(visit.fs_photo_ids)))
-                lines.append(" · ".join(part for part in parts if part))
-            task.fs_site_history = "\n".join(lines) or False
+                    head.append(self.env._("%(count)s photo(s)", count=len(visit.fs_photo_ids)))
+                rows.append(
+                    Markup(
+                        '<li class="o_fs_site_history_visit mb-2"><div class="fw-bold">%s</div>'
+                        "<div>%s</div>%s</li>"
+                    )
+                    % (
+                        " · ".join(part for part in head if part),
+                        work[:140],
+                        Markup("").join(
+                            Markup(
+                                '<span class="badge text-bg-warning text-wrap text-start '
+                                'o_fs_open_dispute">%s</span>'
+                            )
+                            % badge
+                            for badge in badges.get(visit.id, [])
+                        ),
+                    )
+                )
+            task.fs_site_history = (
+                Markup('<ul class="list-unstyled mb-0">%s</ul>') % Markup("").join(rows)
+                if rows
+                else False
+            )
+
+    def _fs_site_history_badges(self):
+        """{visit id: [warnings shown under it in "Last visits here"]}; feedback adds disputes."""
+        return {}
 
     def _fs_day_order(self):
         """Where the visit sits in its technician's day: the route's stop, else its window."""
@@ -955,7 +1025,51 @@ class ProjectTask(models.Model):
         return self._fs_move(vs.CONFIRMED)
 
     def action_fs_on_my_way(self):
-        return self._fs_move(vs.EN_ROUTE)
+        out_of_order = self.filtered("fs_earlier_open_visit_id")
+        self._fs_move(vs.EN_ROUTE)
+        out_of_order._fs_make_next_stop()
+        return True
+
+    def action_fs_on_my_way_ask(self):
+        """On my way while an earlier visit of the day is open: ask first, naming it."""
+        self.ensure_one()
+        if not self.fs_earlier_open_visit_id:
+            return self.action_fs_on_my_way()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Go to this visit first?"),
+            "res_model": "fs.visit.order.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_task_id": self.id},
+        }
+
+    def _fs_make_next_stop(self):
+        """Out of order: each visit becomes its technician's next stop; the day's other
+        waiting visits follow in their order, then the day is re-timed (``_fs_retime_day``).
+
+        Stop numbers are the route's sequence, which the customers' "stop N of today" counts
+        too: both follow the new order.
+        """
+        for task in self.filtered(lambda t: t.fs_technician_id and t.fs_visit_date):
+            day = self.search(
+                [
+                    ("fs_technician_id", "=", task.fs_technician_id.id),
+                    ("fs_visit_date", "=", task.fs_visit_date),
+                    ("fs_state", "!=", vs.CANCELLED),
+                    ("id", "!=", task.id),
+                ]
+            ).sorted(lambda t: t._fs_day_order())
+            waiting = day.filtered(lambda t: t.fs_state in (vs.SCHEDULED, vs.CONFIRMED))
+            for sequence, visit in enumerate((day - waiting) + task + waiting, start=1):
+                if visit.fs_route_sequence != sequence:
+                    # sudo: the stop order is the system's bookkeeping of the technician's choice
+                    visit.sudo().fs_route_sequence = sequence
+        self._fs_retime_day()
+
+    def _fs_retime_day(self):
+        """Hook: the rest of these visits' days changed order; routing re-times their ETAs."""
+        return True
 
     def action_fs_arrive(self):
         return self._fs_move(vs.ON_SITE)
@@ -993,6 +1107,159 @@ class ProjectTask(models.Model):
             "context": {"default_task_ids": self.ids, "default_target_state": vs.NOT_HOME},
         }
 
+    def action_fs_cant_finish(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Can't finish"),
+            "res_model": "fs.visit.unfinished.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_task_id": self.id},
+        }
+
+    def _fs_customer_unfinished_reason(self):
+        """Why the work stopped, in the customer's words (messages and the visit page)."""
+        self.ensure_one()
+        return {
+            "parts": self.env._("a part we need was missing"),
+            "skill": self.env._("the job needs a colleague with another skill"),
+            "customer": self.env._("you asked us to stop"),
+            "unsafe": self.env._("it was not safe to carry on"),
+        }.get(self.fs_unfinished_reason) or self.env._("the work needs another visit")
+
+    def _fs_stop_unfinished(self, reason, note, parts, rebook, order_parts):
+        """Close the visit as not finished; book its follow-up and/or order the missing parts.
+
+        ``parts`` is [(product.product, quantity)], what was missing. Returns (follow-up visit,
+        replenishment picking), either empty. Checked before anything is written.
+        """
+        self.ensure_one()
+        reasons = dict(self._fields["fs_unfinished_reason"]._description_selection(self.env))
+        note = (note or "").strip()
+        if reason not in reasons:
+            raise UserError(self.env._("Please say why the visit cannot be finished."))
+        if reason == "other" and not note:
+            raise UserError(self.env._("Please describe what stops the work."))
+        parts = [(product, quantity) for product, quantity in parts if product and quantity > 0]
+        if order_parts and not parts:
+            raise UserError(self.env._("List the missing parts to order them for your van."))
+        van = self.fs_technician_id.fs_van_location_id
+        if order_parts and not van:
+            raise UserError(self.env._("No van is assigned to this visit's technician."))
+        problem = vs.move_problem(self.fs_state, vs.UNFINISHED)
+        if problem:
+            raise UserError(problem)
+        self._fs_move(vs.UNFINISHED, {"fs_unfinished_reason": reason, "fs_unfinished_note": note})
+        picking = self._fs_order_parts(parts, van) if order_parts else self.env["stock.picking"]
+        follow_up = self._fs_book_follow_up(parts, picking) if rebook else self.browse()
+        summary = [self.env._("Could not finish: %(reason)s", reason=reasons[reason])]
+        if note:
+            summary.append(note)
+        if follow_up:
+            summary.append(self.env._("Follow-up to schedule: %(visit)s", visit=follow_up.name))
+        if picking:
+            summary.append(
+                self.env._("Parts ordered for the van: %(picking)s", picking=picking.name)
+            )
+        self.message_post(body=plaintext2html("\n".join(summary)), subtype_xmlid="mail.mt_note")
+        return follow_up, picking
+
+    def _fs_order_parts(self, parts, van):
+        """An internal transfer of the missing parts from the warehouse to the van, confirmed."""
+        company = self.company_id or self.env.company
+        # sudo: technicians have no stock rights; the warehouse prepares what they ordered
+        Picking = self.env["stock.picking"].sudo()
+        warehouse = (
+            self.env["stock.warehouse"].sudo().search([("company_id", "=", company.id)], limit=1)
+        )
+        if not warehouse:
+            raise UserError(self.env._("There is no warehouse to order the parts from."))
+        source = warehouse.lot_stock_id
+        picking = Picking.create(
+            {
+                "picking_type_id": warehouse.int_type_id.id,
+                "location_id": source.id,
+                "location_dest_id": van.id,
+                "origin": self.name,
+                "company_id": company.id,
+                "move_ids": [
+                    fields.Command.create(
+                        {
+                            "name": product.display_name,
+                            "product_id": product.id,
+                            "product_uom": product.uom_id.id,
+                            "product_uom_qty": quantity,
+                            "location_id": source.id,
+                            "location_dest_id": van.id,
+                            "company_id": company.id,
+                        }
+                    )
+                    for product, quantity in parts
+                ],
+            }
+        )
+        picking.action_confirm()
+        # sudo: the link is the system's bookkeeping, not a field the technician edits
+        self.sudo().fs_replenishment_ids = [fields.Command.link(picking.id)]
+        return picking
+
+    def _fs_prepare_follow_up_values(self, parts):
+        self.ensure_one()
+        lines = [
+            self.env._(
+                "Follow-up of %(visit)s: %(reason)s",
+                visit=self.name,
+                reason=dict(self._fields["fs_unfinished_reason"]._description_selection(self.env))[
+                    self.fs_unfinished_reason
+                ],
+            )
+        ]
+        if self.fs_unfinished_note:
+            lines.append(self.fs_unfinished_note)
+        if parts:
+            lines.append(
+                self.env._(
+                    "Missing parts: %(parts)s",
+                    parts=", ".join(f"{product.display_name} × {qty:g}" for product, qty in parts),
+                )
+            )
+        return {
+            "name": self.env._("Follow-up: %(visit)s", visit=self.name),
+            "project_id": self.project_id.id,
+            "company_id": self.company_id.id,
+            "partner_id": self.partner_id.id,
+            "fs_site_id": self.fs_site_id.id,
+            "fs_job_type_id": self.fs_job_type_id.id,
+            "fs_access_notes": self.fs_access_notes,
+            "fs_follow_up_of_id": self.id,
+            "description": plaintext2html("\n".join(lines)) + (self.description or ""),
+            "fs_part_ids": [
+                fields.Command.create({"product_id": product.id, "quantity": quantity})
+                for product, quantity in parts
+            ],
+            "user_ids": [],
+        }
+
+    def _fs_book_follow_up(self, parts, picking):
+        """A visit to schedule (no window, no technician: the office books it)."""
+        # sudo: a technician may not create visits; the follow-up is the office's to schedule
+        follow_up = (
+            self.sudo()
+            .with_context(mail_create_nolog=True)
+            .create(self._fs_prepare_follow_up_values(parts))
+        )
+        if picking:
+            follow_up.fs_replenishment_ids = [fields.Command.link(picking.id)]
+        office = follow_up._fs_office_users().get(follow_up.id)
+        if office:
+            follow_up.activity_schedule(
+                "mail.mail_activity_data_call",
+                user_id=office.id,
+                summary=self.env._("Call the customer to book the follow-up"),
+            )
+        return follow_up.with_env(self.env)
+
     def action_fs_cancel(self):
         return {
             "type": "ir.actions.act_window",
@@ -1013,6 +1280,41 @@ class ProjectTask(models.Model):
             raise UserError(self.env._("The photo is empty: please take it again."))
         self.env["fs.visit.photo"].create({"task_id": self.id, "kind": kind, "image": image})
         return True
+
+    def action_fs_add_part_by_code(self, code):
+        """A part scanned or typed on site (barcode, else internal reference): added to the
+        visit, or one more used when it is already there. Returns the line (False for an
+        unknown code) and what the screen says."""
+        self.ensure_one()
+        code = (code or "").strip()
+        if self.fs_state != vs.ON_SITE:
+            raise UserError(self.env._("Parts are added on site, after Arrived."))
+        if not code:
+            raise UserError(self.env._("Scan or type the part's code."))
+        Product = self.env["product.product"]
+        product = Product.search([("barcode", "=", code)], limit=1) or Product.search(
+            [("default_code", "=ilike", code)], limit=1
+        )
+        if not product:  # a scanner's everyday miss: an answer on the screen, not an error
+            return {
+                "line_id": False,
+                "message": self.env._(
+                    "No part has the code %(code)s. Check it, or add the part by its name.",
+                    code=code,
+                ),
+            }
+        line = self.fs_part_ids.filtered(lambda part: part.product_id == product)[:1]
+        if line:
+            line._fs_change_used(1)
+        else:
+            line = self.env["fs.visit.part"].create(
+                {"task_id": self.id, "product_id": product.id, "quantity": 1, "quantity_used": 1}
+            )
+        used = f"{line.quantity_used:g}"
+        return {
+            "line_id": line.id,
+            "message": self.env._("%(part)s: %(used)s used", part=product.display_name, used=used),
+        }
 
     def action_fs_reopen(self):
         return self._fs_move(vs.TO_SCHEDULE, {"state": "01_in_progress"})

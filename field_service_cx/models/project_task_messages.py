@@ -12,10 +12,11 @@ STATE_EVENTS = {
     vs.EN_ROUTE: (reminders.ON_THE_WAY, timedelta(hours=3)),
     vs.DONE: (reminders.DONE, reminders.EVENT_LIFETIME[reminders.DONE]),
     vs.NOT_HOME: (reminders.NOT_HOME, reminders.EVENT_LIFETIME[reminders.NOT_HOME]),
+    vs.UNFINISHED: (reminders.UNFINISHED, reminders.EVENT_LIFETIME[reminders.UNFINISHED]),
     vs.CANCELLED: (reminders.CANCELLED, reminders.EVENT_LIFETIME[reminders.CANCELLED]),
 }
 # Entering these states voids the pending messages about the window.
-VOIDING_STATES = (vs.DONE, vs.NOT_HOME, vs.CANCELLED, vs.TO_SCHEDULE)
+VOIDING_STATES = (vs.DONE, vs.NOT_HOME, vs.UNFINISHED, vs.CANCELLED, vs.TO_SCHEDULE)
 HOLD_PARAM = "field_service_cx.not_home_hold_minutes"
 DEFAULT_HOLD_MINUTES = 15
 
@@ -342,7 +343,10 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             "eta": "",
             "hold_minutes": hold,
             "hold_until": "",
+            "unfinished_reason": "",
         }
+        if self.fs_state == vs.UNFINISHED:
+            values["unfinished_reason"] = self._fs_customer_unfinished_reason()
         if self.fs_eta:
             values["eta_window"] = windows.format_window(
                 self.fs_eta - timedelta(minutes=15),

@@ -163,7 +163,8 @@ class TestTechnicianScreen(FieldServiceCase):
         earlier.fs_checklist_line_ids.is_done = True
         earlier.action_fs_done()
         history = self.as_anna.fs_site_history
-        self.assertIn("Bob Tech · Replaced the pump", history)
+        self.assertIn("Bob Tech", history)
+        self.assertIn("<div>Replaced the pump</div>", history)
         self.assertNotIn("<b>", history)
 
     def test_new_technician_lands_on_my_day_and_a_dispatcher_on_the_board(self):

@@ -1,7 +1,8 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from odoo.tests import HttpCase, tagged
 
+from ..tools import windows
 from .common import FieldServiceCase
 
 
@@ -35,34 +36,89 @@ class TestTechnicianDayOnPhone(HttpCase, FieldServiceCase):
         self.assertEqual(visit.fs_state, "done")
 
     def test_technician_walks_a_two_visit_day_from_login(self):
+        """As the demo's technician (Marc) when the demo is installed, else the test world's."""
+        user = self.env.ref("field_service_cx.user_marc_demo", False) or self.user_anna
+        technician = user.employee_id
+        van = technician.fs_van_location_id
         now = datetime.now().replace(microsecond=0)
-        self.job_type.requires_signature = True
-        self.env["stock.quant"]._update_available_quantity(self.valve, self.van_anna, 4)
-        self.user_anna.action_id = False
-        self.user_anna._fs_set_home_action()  # as for a new technician
-        first, second = (
+        # His demo day gives way to the tour's (the demo's own visits are not the subject).
+        self.env["project.task"].search([("fs_technician_id", "=", technician.id)]).write(
+            {"fs_technician_id": False, "fs_window_start": False, "fs_window_end": False}
+        )
+        job_type = self.env["fs.job.type"].create(
+            {
+                "name": "Boiler service (tour)",
+                "service_minutes": 60,
+                "requires_signature": True,
+                "kit_line_ids": [(0, 0, {"product_id": self.valve.id, "quantity": 1})],
+                "checklist_line_ids": [(0, 0, {"name": "Check flue", "required": True})],
+            }
+        )
+        seal, pump = self.env["product.product"].create(
+            [
+                {"name": "Seal (tour)", "default_code": "FS-TOUR-SEAL", "is_storable": True},
+                {"name": "Pump (tour)", "is_storable": True},
+            ]
+        )
+        Quant = self.env["stock.quant"]
+        Quant._update_available_quantity(self.valve, van, 4)
+        Quant._update_available_quantity(seal, van, 2)
+        user.action_id = False
+        user._fs_set_home_action()  # as for a new technician
+        earlier = self.create_visit(name="Last year's service", fs_job_type_id=False)
+        earlier.write(
+            {
+                "fs_state": "done",
+                "fs_done_at": now - timedelta(days=200),
+                "fs_work_summary": "<p>Replaced the ignition electrode</p>",
+            }
+        )
+        if "fs.visit.dispute" in self.env:  # with the customer portal: an open question
+            self.env["fs.visit.dispute"].create(
+                {
+                    "task_id": earlier.id,
+                    "line_kind": "time",
+                    "line_label": "Arrival time",
+                    "reason": "Later than said",
+                }
+            )
+        # Today in the site's zone, whatever the hour the test runs at.
+        zone = self.env["project.task"].new({"partner_id": self.customer.id})._fs_zone()[0]
+        today = windows.to_local(now, zone).date()
+        first, second, third = (
             self.create_visit(
                 name=name,
-                fs_technician_id=self.anna.id,
-                fs_window_start=now + timedelta(hours=hours),
-                fs_window_end=now + timedelta(hours=hours + 2),
+                fs_job_type_id=job_type.id,
+                fs_technician_id=technician.id,
+                fs_window_start=windows.to_utc(datetime.combine(today, time(hour)), zone),
+                fs_window_end=windows.to_utc(datetime.combine(today, time(hour + 2)), zone),
                 fs_access_notes="Gate code 1234",
+                fs_route_sequence=sequence,
             )
-            for name, hours in (("Tour visit one", 0), ("Tour visit two", 3))
+            for sequence, (name, hour) in enumerate(
+                (("Tour visit one", 8), ("Tour visit two", 10), ("Tour visit three", 13)), start=1
+            )
         )
+        third.fs_part_ids = [(0, 0, {"product_id": pump.id, "quantity": 1})]
         self.customer.phone = "04 72 00 00 00"
-        self.start_tour("/odoo", "fs_technician_two_visit_day", login="fs_anna_tech")
+        self.start_tour("/odoo", "fs_technician_two_visit_day", login=user.login)
         self.assertEqual(first.fs_state, "done")
-        self.assertEqual(first.fs_part_ids.quantity_used, 1)
-        self.assertEqual(first.fs_part_ids.stock_move_id.state, "done")
-        self.assertEqual(
-            self.env["stock.quant"]._get_available_quantity(self.valve, self.van_anna), 3
-        )
+        used = {line.product_id: line.quantity_used for line in first.fs_part_ids}
+        self.assertEqual(used, {self.valve: 1, seal: 1})
+        self.assertEqual(first.fs_part_ids.stock_move_id.mapped("state"), ["done", "done"])
+        self.assertEqual(Quant._get_available_quantity(self.valve, van), 3)
+        self.assertEqual(Quant._get_available_quantity(seal, van), 1)
         self.assertEqual(first.fs_photo_ids.kind, "after")
         self.assertTrue(first.fs_signature)
         self.assertIn("replaced one valve", first.fs_work_summary)
         self.assertEqual(second.fs_state, "not_home")
         self.assertEqual(second.fs_not_home_reason, "Nobody answered the door or the phone")
+        self.assertEqual((third.fs_state, third.fs_unfinished_reason), ("unfinished", "parts"))
+        follow_up = third.fs_follow_up_ids
+        self.assertEqual((len(follow_up), follow_up.fs_state), (1, "to_schedule"))
+        self.assertIn("The pump is the old model", follow_up.description)
+        self.assertEqual(third.fs_replenishment_ids.move_ids.product_id, pump)
+        self.assertEqual(third.fs_replenishment_ids.location_dest_id, van)
 
 
 @tagged("post_install", "-at_install")

@@ -32,6 +32,7 @@ ON_THE_WAY = "on_the_way"
 DELAY = "delay"
 DONE = "done"
 NOT_HOME = "not_home"
+UNFINISHED = "unfinished"
 RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
 
@@ -42,6 +43,7 @@ KINDS = [
     (DELAY, "Delay alert"),
     (DONE, "Job done"),
     (NOT_HOME, "Customer not home"),
+    (UNFINISHED, "Follow-up needed"),
     (RESCHEDULED, "Reschedule acknowledgement"),
     (CANCELLED, "Cancellation acknowledgement"),
 ]
@@ -65,12 +67,14 @@ KIND_STATES = {
     ON_THE_WAY: ("en_route",),
     DONE: ("done",),
     NOT_HOME: ("not_home",),
+    UNFINISHED: ("unfinished",),
     CANCELLED: ("cancelled",),
 }
 # How long an event message stays useful after its event.
 EVENT_LIFETIME = {
     DONE: timedelta(hours=24),
     NOT_HOME: timedelta(hours=12),
+    UNFINISHED: timedelta(hours=24),
     CANCELLED: timedelta(hours=24),
 }
 

@@ -8,6 +8,7 @@ ON_SITE = "on_site"
 DONE = "done"
 CANCELLED = "cancelled"
 NOT_HOME = "not_home"
+UNFINISHED = "unfinished"
 
 STATES = [
     (TO_SCHEDULE, "To schedule"),
@@ -18,6 +19,7 @@ STATES = [
     (DONE, "Done"),
     (CANCELLED, "Cancelled"),
     (NOT_HOME, "Customer not home"),
+    (UNFINISHED, "Could not finish"),
 ]
 LABELS = dict(STATES)
 
@@ -26,9 +28,11 @@ MOVES = {
     TO_SCHEDULE: {SCHEDULED, CANCELLED},
     SCHEDULED: {TO_SCHEDULE, CONFIRMED, EN_ROUTE, CANCELLED},
     CONFIRMED: {TO_SCHEDULE, SCHEDULED, EN_ROUTE, CANCELLED},
-    EN_ROUTE: {ON_SITE, NOT_HOME, SCHEDULED, CANCELLED},
-    ON_SITE: {DONE, NOT_HOME},
+    EN_ROUTE: {ON_SITE, NOT_HOME, UNFINISHED, SCHEDULED, CANCELLED},
+    ON_SITE: {DONE, NOT_HOME, UNFINISHED},
     NOT_HOME: {SCHEDULED, TO_SCHEDULE, CANCELLED},
+    # The work stopped (parts, skill, safety, the customer): a follow-up visit carries it on.
+    UNFINISHED: {TO_SCHEDULE},
     CANCELLED: {TO_SCHEDULE},
     DONE: set(),
 }
@@ -37,7 +41,7 @@ MOVES = {
 OPEN_STATES = (TO_SCHEDULE, SCHEDULED, CONFIRMED, EN_ROUTE, ON_SITE)
 # States in which the visit holds a place in a technician's day.
 PLANNED_STATES = (SCHEDULED, CONFIRMED, EN_ROUTE, ON_SITE)
-CLOSED_STATES = (DONE, CANCELLED, NOT_HOME)
+CLOSED_STATES = (DONE, CANCELLED, NOT_HOME, UNFINISHED)
 
 
 def move_problem(current: str, target: str) -> str | None:

@@ -11,6 +11,7 @@ MEASURES = {
     "on_time_latest": "On time (latest promise)",
     "on_time_original": "On time (original booking)",
     "done": "Done",
+    "fix_attempts": "Fix attempts (done or unfinished)",
     "first_time_fix": "Fixed first time",
     "repeats": "Repeat visits",
     "travel_planned_min": "Planned travel (min)",
@@ -58,6 +59,9 @@ class FsKpiVisit(models.Model):
     on_time_latest = fields.Float("On time (latest promise)", readonly=True, aggregator="sum")
     on_time_original = fields.Float("On time (original booking)", readonly=True, aggregator="sum")
     done = fields.Float(readonly=True, aggregator="sum")
+    fix_attempts = fields.Float(
+        "Fix attempts (done or unfinished)", readonly=True, aggregator="sum"
+    )
     first_time_fix = fields.Float("Fixed first time", readonly=True, aggregator="sum")
     repeats = fields.Float("Repeat visits", readonly=True, aggregator="sum")
     travel_planned_min = fields.Float("Planned travel (min)", readonly=True, aggregator="sum")
@@ -161,6 +165,7 @@ class FsKpiVisit(models.Model):
                    t.fs_kpi_on_time_latest AS on_time_latest,
                    t.fs_kpi_on_time_original AS on_time_original,
                    t.fs_kpi_done AS done,
+                   t.fs_kpi_fix_attempts AS fix_attempts,
                    t.fs_kpi_first_time_fix AS first_time_fix,
                    t.fs_kpi_repeats AS repeats,
                    t.fs_kpi_travel_planned_min AS travel_planned_min,

@@ -60,6 +60,15 @@ class ProjectTask(models.Model):
             f"?access_token={self._portal_ensure_token()}"
         )
 
+    def _fs_site_history_badges(self):
+        """The technician's brief warns of the customer's open questions on past visits."""
+        badges = super()._fs_site_history_badges()
+        for dispute in self.fs_dispute_ids.filtered(lambda d: d.state == "open"):
+            badges.setdefault(dispute.task_id.id, []).append(
+                self.env._("Open dispute: %(subject)s", subject=dispute.line_label)
+            )
+        return badges
+
     # ---- settings and small helpers ------------------------------------------------------
 
     def _fs_portal_setting(self, key):
@@ -88,6 +97,9 @@ class ProjectTask(models.Model):
                 "here. Please call us if something is wrong."
             ),
             "done": self.env._("This visit is done."),
+            "unfinished": self.env._(
+                "The work needs a follow-up visit: we will call you to book it."
+            ),
             "closed": self.env._("This visit is closed. Please call us to book a new one."),
             "cutoff": self.env._(
                 "Changes are possible until %(hours)g hours before the window starts, so that "
@@ -220,7 +232,7 @@ class ProjectTask(models.Model):
             )
         )
         earlier = sum(count for _state, count in groups)
-        before = sum(count for state, count in groups if state not in (vs.DONE, vs.NOT_HOME))
+        before = sum(count for state, count in groups if state not in vs.CLOSED_STATES)
         return earlier + 1, before
 
     def _fs_portal_eta_values(self, now=None):
@@ -286,6 +298,7 @@ class ProjectTask(models.Model):
             "done": self.env._("Done"),
             "cancelled": self.env._("Cancelled"),
             "not_home": self.env._("We missed you"),
+            "unfinished": self.env._("Follow-up needed"),
         }
         return [
             {"key": step.key, "label": labels[step.key], "status": step.status}
@@ -342,6 +355,10 @@ class ProjectTask(models.Model):
             "can_cancel": not cancel_problem,
             "cancel_problem": cancel_problem if change_problem != cancel_problem else False,
             "cancel_reason": self.fs_cancel_reason if self.fs_state == vs.CANCELLED else "",
+            # Why the work stopped, in the customer's words (never the technician's note).
+            "unfinished_reason": self._fs_customer_unfinished_reason()
+            if self.fs_state == vs.UNFINISHED
+            else "",
             "cutoff_hours": self._fs_portal_setting("change_cutoff_hours"),
             "has_calendar": bool(self.fs_window_start and self.fs_window_end),
         }

@@ -20,6 +20,9 @@ class ProjectTask(models.Model):
         "KPI: on time (original booking)", compute="_compute_fs_kpi", store=True, copy=False
     )
     fs_kpi_done = fields.Float("KPI: done", compute="_compute_fs_kpi", store=True, copy=False)
+    fs_kpi_fix_attempts = fields.Float(
+        "KPI: fix attempts (done or unfinished)", compute="_compute_fs_kpi", store=True, copy=False
+    )
     fs_kpi_first_time_fix = fields.Float(
         "KPI: fixed first time", compute="_compute_fs_kpi", store=True, copy=False
     )

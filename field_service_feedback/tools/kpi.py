@@ -30,6 +30,7 @@ COUNT_FIELDS = (
     "on_time_latest",
     "on_time_original",
     "done",
+    "fix_attempts",
     "first_time_fix",
     "repeats",
     "travel_planned_min",
@@ -62,6 +63,7 @@ class KpiCounts:
     on_time_latest: float = 0
     on_time_original: float = 0
     done: float = 0
+    fix_attempts: float = 0
     first_time_fix: float = 0
     repeats: float = 0
     travel_planned_min: float = 0
@@ -134,7 +136,8 @@ LOWER_IS_BETTER = {
 RATES = {
     "on_time_rate": (("on_time_latest",), (), "arrived", 100.0),
     "on_time_original_rate": (("on_time_original",), (), "arrived", 100.0),
-    "first_time_fix_rate": (("first_time_fix",), (), "done", 100.0),
+    # Over the visits that tried to fix (done, or stopped unfinished): unfinished is not fixed.
+    "first_time_fix_rate": (("first_time_fix",), (), "fix_attempts", 100.0),
     "repeat_rate": (("repeats",), (), "done", 100.0),
     "travel_planned_per_job": (("travel_planned_min",), (), "travel_planned_jobs", 1.0),
     "travel_actual_per_job": (("travel_actual_min",), (), "travel_actual_jobs", 1.0),
@@ -230,6 +233,7 @@ def visit_measures(
         "on_time_latest": int(_inside(arrived_at, latest)),
         "on_time_original": int(_inside(arrived_at, original)),
         "done": int(done),
+        "fix_attempts": int(done or state == "unfinished"),
         "first_time_fix": int(done and not repeated_by_open_visit),
         "repeats": int(is_repeat),
         "travel_planned_min": planned_travel_min if planned_travel_min > 0 else 0,

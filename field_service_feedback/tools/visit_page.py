@@ -33,9 +33,10 @@ def timeline(state: str, left: bool = False, arrived: bool = False) -> list[Step
     """The customer's timeline for a visit in ``state``.
 
     ``left`` and ``arrived`` say whether the technician set off / arrived before the visit was
-    cancelled or missed: those steps stay ticked and the failure closes the line.
+    cancelled, missed or stopped unfinished: those steps stay ticked and the failure closes
+    the line.
     """
-    if state in ("cancelled", "not_home"):
+    if state in ("cancelled", "not_home", "unfinished"):
         reached = STEPS.index("on_site" if arrived else "en_route" if left else "booked")
         steps = [Step(key, "done") for key in STEPS[: reached + 1]]
         return [*steps, Step(state, "failed")]
@@ -53,8 +54,9 @@ def change_block(
 ) -> str | None:
     """Why the customer may not move the visit any more, as a reason code, or None.
 
-    Codes: ``left`` (the technician is on the way or there), ``done``, ``closed`` (cancelled
-    or missed), ``cutoff`` (less than ``cutoff_hours`` before the window starts).
+    Codes: ``left`` (the technician is on the way or there), ``done``, ``unfinished`` (a
+    follow-up visit is to be booked by the office), ``closed`` (cancelled or missed),
+    ``cutoff`` (less than ``cutoff_hours`` before the window starts).
     """
     block = cancel_block(state)
     if block:
@@ -71,6 +73,8 @@ def cancel_block(state: str) -> str | None:
         return "left"
     if state == "done":
         return "done"
+    if state == "unfinished":
+        return "unfinished"
     if state not in CHANGEABLE_STATES:
         return "closed"
     return None

@@ -80,9 +80,9 @@ class FsRouteReplan(models.AbstractModel):
             [
                 ("fs_technician_id", "=", employee.id),
                 ("fs_visit_date", "=", day),
-                ("fs_state", "in", (vs.DONE, vs.NOT_HOME)),
+                ("fs_state", "in", (vs.DONE, vs.NOT_HOME, vs.UNFINISHED)),
             ],
-            order="fs_done_at desc, fs_not_home_at desc",
+            order="fs_done_at desc, fs_not_home_at desc, fs_unfinished_at desc",
             limit=1,
         )
         origin = last_done.fs_site_id or employee.fs_start_partner_id

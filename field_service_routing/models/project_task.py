@@ -11,7 +11,7 @@ from ..solver.isolated import SolveFailed
 _logger = logging.getLogger(__name__)
 
 # Moves after which the rest of the technician's day is re-timed.
-REPLAN_AFTER = (vs.EN_ROUTE, vs.ON_SITE, vs.DONE, vs.NOT_HOME, vs.CANCELLED)
+REPLAN_AFTER = (vs.EN_ROUTE, vs.ON_SITE, vs.DONE, vs.NOT_HOME, vs.UNFINISHED, vs.CANCELLED)
 
 
 class ProjectTask(models.Model):
@@ -32,6 +32,26 @@ class ProjectTask(models.Model):
                 # sudo: a bookkeeping flag and a cron trigger, asked for by the technician's move.
                 moved.sudo().fs_replan_pending = True
                 self.env.ref("field_service_routing.ir_cron_fs_route_replan").sudo()._trigger()
+        return result
+
+    def _fs_retime_day(self):
+        """The technician changed the order of their day: re-time it now, so that the next
+        customers' ETAs (and delay alerts) follow; on failure the re-plan cron retries."""
+        result = super()._fs_retime_day()
+        now = fields.Datetime.now()
+        for employee, day in {(task.fs_technician_id, task.fs_visit_date) for task in self}:
+            try:
+                with self.env.cr.savepoint():
+                    # sudo: the technician's own day, re-timed by the system for them
+                    self.env["fs.route.plan"].sudo()._fs_replan_technician_day(
+                        employee, day, now=now
+                    )
+            except psycopg2.OperationalError:
+                raise
+            except (SolveFailed, ValueError, UserError) as error:
+                _logger.info(
+                    "Re-timing %s's day %s waits for the cron: %s", employee.name, day, error
+                )
         return result
 
     def _fs_routing_etas_changed(self):

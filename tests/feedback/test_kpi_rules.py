@@ -12,6 +12,7 @@ def test_rates_from_sums():
             "on_time_latest": 6,
             "on_time_original": 4,
             "done": 8,
+            "fix_attempts": 8,
             "first_time_fix": 7,
             "repeats": 1,
             "travel_planned_min": 120,
@@ -282,3 +283,15 @@ def test_workbook_filename_says_the_period_and_filters():
     assert workbook_filename(date(2026, 3, 2), date(2026, 3, 8), ["Hélène / Lyon Nord", ""]) == (
         "field-service-kpis_2026-03-02_2026-03-08_Hélène-Lyon-Nord.xlsx"
     )
+
+
+def test_an_unfinished_visit_counts_as_not_fixed_first_time():
+    unfinished = kpi.visit_measures(state="unfinished", arrived_at=date(2030, 1, 2))
+    done = kpi.visit_measures(state="done", arrived_at=date(2030, 1, 2))
+    assert (unfinished["done"], unfinished["fix_attempts"], unfinished["first_time_fix"]) == (
+        0,
+        1,
+        0,
+    )
+    sums = {name: unfinished[name] + done[name] for name in kpi.COUNT_FIELDS}
+    assert kpi.kpis(kpi.KpiCounts.from_sums(sums))["first_time_fix_rate"] == pytest.approx(50.0)

@@ -84,3 +84,12 @@ def test_calendar_event_is_valid_utc_and_escaped():
     assert "LOCATION:12 rue de la Paix\\, Paris" in lines
     assert all(len(line.encode()) <= 75 for line in lines)
     assert "DESCRIPTION:Clear the way.\\nMove the car" in body.replace("\r\n ", "")
+
+
+def test_an_unfinished_visit_ends_the_timeline_after_arrival_and_blocks_changes():
+    assert statuses("unfinished", left=True, arrived=True)[-2:] == [
+        ("on_site", "done"),
+        ("unfinished", "failed"),
+    ]
+    assert rules.change_block("unfinished", None, NOW, 24) == "unfinished"
+    assert rules.cancel_block("unfinished") == "unfinished"

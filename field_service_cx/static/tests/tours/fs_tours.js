@@ -83,8 +83,9 @@ function noHorizontalOverflow(trigger, screen) {
 const PHOTO_PNG =
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
-// A technician logs in on a phone and works a two-visit day from the landing page: visit 1
-// from "on my way" to "done" (checklist, a part, a photo, the signature), visit 2 not home.
+// A technician (the demo's Marc) logs in on a phone and works the day from the landing page:
+// visit 1 from "on my way" to "done" (checklist, a part +1, a part by barcode, a photo, the
+// signature), visit 2 not home, visit 3 can't finish (parts missing: follow-up and order).
 registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
     url: "/odoo",
     steps: () => [
@@ -94,9 +95,28 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
         },
         {
             content: "the day's summary on top",
-            trigger: '.o_fs_day .o_fs_day_summary:contains("2 visit(s) today, 2 to go")',
+            trigger: '.o_fs_day .o_fs_day_summary:contains("3 visit(s) today, 3 to go")',
         },
         noHorizontalOverflow('.o_fs_day .o_kanban_record:contains("Tour visit two")', "My day"),
+        {
+            content: "On my way to visit 2 while visit 1 is open: asked first",
+            trigger:
+                '.o_fs_day .o_kanban_record:contains("Tour visit two") button.o_fs_on_my_way_early',
+            run: "click",
+        },
+        {
+            content: "the question names the open visit",
+            trigger: '.modal .o_fs_order_question:contains("Tour visit one")',
+        },
+        noHorizontalOverflow(".modal .o_fs_order_question", "the out-of-order question"),
+        {
+            content: "keep the order",
+            trigger: '.modal .modal-footer button:contains("Keep my order")',
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
         {
             content: "open visit 1",
             trigger: '.o_fs_day .o_kanban_record:contains("Tour visit one")',
@@ -112,6 +132,10 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
         {
             trigger: '.o_fs_visit .o_fs_brief a[href*="maps"]',
         },
+        {
+            content: "the last visits here",
+            trigger: '.o_fs_site_history:contains("Replaced the ignition electrode")',
+        },
         noHorizontalOverflow(".o_fs_visit", "the visit, scheduled"),
         {
             trigger: '.o_fs_next button[name="action_fs_on_my_way"]',
@@ -119,6 +143,10 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
         },
         {
             trigger: '.o_fs_visit [name="fs_state"]:contains("On the way")',
+        },
+        {
+            content: "Can't finish is reachable on the way",
+            trigger: '.o_fs_next button[name="action_fs_cant_finish"]',
         },
         noHorizontalOverflow(".o_fs_visit", "the visit, on the way"),
         {
@@ -144,6 +172,22 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
         },
         {
             trigger: '.o_fs_parts .o_kanban_record:contains("Valve (test)"):contains("Used 1")',
+        },
+        {
+            content: "an unknown code is refused, clearly",
+            trigger: ".o_fs_part_barcode input",
+            run: "edit NOPE-42 && press Enter",
+        },
+        {
+            trigger: '.o_notification:contains("No part has the code NOPE-42")',
+        },
+        {
+            content: "the scanner types the seal's code, then Enter",
+            trigger: ".o_fs_part_barcode input",
+            run: "edit FS-TOUR-SEAL && press Enter",
+        },
+        {
+            trigger: '.o_fs_parts .o_kanban_record:contains("Seal (tour)"):contains("Used 1")',
         },
         {
             content: "take a photo (the camera hands over a picture)",
@@ -230,5 +274,66 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
             trigger: '.o_fs_visit [name="fs_state"]:contains("Customer not home")',
         },
         noHorizontalOverflow(".o_fs_visit", "the visit, not home"),
+        {
+            content: "back to My day",
+            trigger: ".o_breadcrumb .o_back_button, .o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "open visit 3",
+            trigger: '.o_fs_day .o_kanban_record:contains("Tour visit three")',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit .o_fs_visit_title:contains("Tour visit three")',
+        },
+        {
+            trigger: '.o_fs_next button[name="action_fs_on_my_way"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_next button[name="action_fs_arrive"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_next button[name="action_fs_cant_finish"]',
+            run: "click",
+        },
+        {
+            content: "the dialog says what it is for",
+            trigger: '.modal .modal-title:contains("Can\'t finish")',
+        },
+        {
+            content: "the part short in the van is listed",
+            trigger: '.modal .o_fs_unfinished_parts .o_data_row:contains("Pump (tour)")',
+        },
+        noHorizontalOverflow(".modal .o_fs_unfinished", "the can't-finish dialog"),
+        {
+            content: "parts missing",
+            trigger: '.modal [name="reason"] input[data-value="parts"]',
+            run: "click",
+        },
+        {
+            content: "the parts will be ordered for the van, and a follow-up booked",
+            trigger: '.modal [name="order_parts"] input:checked',
+        },
+        {
+            trigger: '.modal [name="rebook"] input:checked',
+        },
+        {
+            trigger: '.modal [name="note"] textarea',
+            run: "edit The pump is the old model",
+        },
+        {
+            trigger: '.modal .modal-footer button[name="action_confirm"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit [name="fs_state"]:contains("Could not finish")',
+        },
+        {
+            trigger: '.o_fs_visit .o_fs_unfinished_status:contains("Parts missing")',
+        },
+        noHorizontalOverflow(".o_fs_visit", "the visit, could not finish"),
     ],
 });

@@ -3,7 +3,7 @@
 import publicWidget from "@web/legacy/js/public/public_widget";
 
 const POLL_MS = 30000;
-const CLOSED = ["done", "cancelled", "not_home"];
+const CLOSED = ["done", "cancelled", "not_home", "unfinished"];
 
 /**
  * The live box of the customer's visit page: asks the read-only ETA endpoint every 30 s and
