@@ -24,7 +24,16 @@ class TestCantFinish(FieldServiceCase):
         return Form(Wizard.with_context(**action["context"]))
 
     def test_a_reason_is_required_and_nothing_is_written_without_it(self):
-        wizard = self.open_dialog().save()
+        dialog = self.open_dialog()
+        with self.assertRaisesRegex(AssertionError, "reason is a required field"):
+            dialog.save()  # the dialog asks for it
+        action = self.as_anna.action_fs_cant_finish()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.user_anna)
+            .with_context(**action["context"])
+            .create({})
+        )
         with self.assertRaisesRegex(UserError, "say why"):
             wizard.action_confirm()
         wizard.reason = "other"

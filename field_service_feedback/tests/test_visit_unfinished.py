@@ -37,7 +37,7 @@ class TestUnfinishedVisit(VisitPageCase):
         self.customer.lang = "fr_FR"
         mail = self.env.ref("field_service_cx.mail_template_fs_unfinished")
         rendered = mail._generate_template(self.visit.ids, ["subject", "body_html"])[self.visit.id]
-        self.assertIn("suivi", rendered["subject"])
+        self.assertIn("nouvelle visite", rendered["subject"])
         self.assertIn("il manquait une pièce nécessaire", rendered["body_html"])
         sms = self.env.ref("field_service_cx.sms_template_fs_unfinished")
         body = self.visit._fs_sms_bodies(sms)[self.visit.id]
