@@ -11,7 +11,7 @@ class FsVisitUnfinishedWizard(models.TransientModel):
 
     task_id = fields.Many2one("project.task", string="Visit", required=True, ondelete="cascade")
     reason = fields.Selection(UNFINISHED_REASONS, string="Why")
-    note = fields.Text("Note", help="What the office and the next technician should know.")
+    note = fields.Text(help="What the office and the next technician should know.")
     rebook = fields.Boolean(
         "Rebook a follow-up visit",
         default=True,
