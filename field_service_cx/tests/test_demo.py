@@ -199,5 +199,17 @@ class TestDemo(TransactionCase):
         self.assertTrue(missing.filtered("fs_parts_pickup"), "and a pickup is suggested")
         self.assertTrue(open_visits - missing, "most vans are ready")
 
+    def test_marc_works_a_day_of_several_visits_on_the_first_demo_day(self):
+        """The phone's walk-through (My day, as marc) needs a day of two visits or more."""
+        if not self.project:
+            return
+        marc = self._ref("employee_marc_demo")
+        first_day = min(self.visits.filtered("fs_visit_date").mapped("fs_visit_date"))
+        day = self.visits.filtered(
+            lambda v: v.fs_technician_id == marc and v.fs_visit_date == first_day
+        )
+        self.assertGreaterEqual(len(day), 2)
+        self.assertEqual(self._ref("user_marc_demo").login, "marc")
+
 
 TECHNICIAN_LOGINS = ("marc", "sophie", "karim", "julie", "thomas", "nadia", "lucas", "emilie")
