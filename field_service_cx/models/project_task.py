@@ -1205,27 +1205,29 @@ class ProjectTask(models.Model):
         return picking
 
     def _fs_prepare_follow_up_values(self, parts):
+        """The follow-up, written in the office's language (the company's), not the phone's."""
         self.ensure_one()
+        company = self.company_id or self.env.company
+        office = self.with_context(lang=company.partner_id.lang or self.env.lang).env
+        reasons = dict(self._fields["fs_unfinished_reason"]._description_selection(office))
         lines = [
-            self.env._(
+            office._(
                 "Follow-up of %(visit)s: %(reason)s",
                 visit=self.name,
-                reason=dict(self._fields["fs_unfinished_reason"]._description_selection(self.env))[
-                    self.fs_unfinished_reason
-                ],
+                reason=reasons[self.fs_unfinished_reason],
             )
         ]
         if self.fs_unfinished_note:
             lines.append(self.fs_unfinished_note)
         if parts:
             lines.append(
-                self.env._(
+                office._(
                     "Missing parts: %(parts)s",
                     parts=", ".join(f"{product.display_name} × {qty:g}" for product, qty in parts),
                 )
             )
         return {
-            "name": self.env._("Follow-up: %(visit)s", visit=self.name),
+            "name": office._("Follow-up: %(visit)s", visit=self.name),
             "project_id": self.project_id.id,
             "company_id": self.company_id.id,
             "partner_id": self.partner_id.id,

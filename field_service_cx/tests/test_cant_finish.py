@@ -63,7 +63,9 @@ class TestCantFinish(FieldServiceCase):
             (self.visit.partner_id, self.visit.fs_site_id, self.visit.fs_job_type_id),
         )
         self.assertFalse(follow_up.fs_window_start or follow_up.fs_technician_id)
-        self.assertIn("Parts missing", follow_up.description)
+        # In the office's language: the visit, the note and the part are named whatever it is.
+        self.assertIn("Anna's boiler", follow_up.description)
+        self.assertIn("Valve (test) × 1", follow_up.description)
         self.assertIn("The valve is the old model", follow_up.description)
         self.assertEqual(
             [(p.product_id, p.quantity) for p in follow_up.fs_part_ids], [(self.valve, 1)]
