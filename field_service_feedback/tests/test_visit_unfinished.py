@@ -32,6 +32,7 @@ class TestUnfinishedVisit(VisitPageCase):
         self.assertNotIn("INTERNAL-NOTE", page.text, "the technician's note stays inside")
         self.assertNotIn("o_fs_rating_form", page.text, "nothing to rate")
         self.assertNotIn("o_fs_report_card", page.text)
+        self.assertEqual(page.text.count("appellerons"), 1, "said once, in its section")
 
     def test_the_customer_message_is_in_their_language(self):
         self.customer.lang = "fr_FR"
