@@ -15,6 +15,9 @@
         "views/res_config_settings_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "field_service_routing/static/src/dispatch_board/*",
+        ],
         "web.assets_tests": [
             "field_service_routing/static/tests/tours/*.js",
         ],

@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 import psycopg2
 
@@ -33,6 +34,15 @@ class ProjectTask(models.Model):
                 moved.sudo().fs_replan_pending = True
                 self.env.ref("field_service_routing.ir_cron_fs_route_replan").sudo()._trigger()
         return result
+
+    def _fs_board_start(self):
+        """Where the dispatch board draws the visit: its planned arrival (when it belongs to this
+        window's day, not an older one), else its window's start."""
+        self.ensure_one()
+        eta, start = self.fs_eta, self.fs_window_start
+        if eta and start and abs(eta - start) < timedelta(hours=12):
+            return eta
+        return start
 
     def _fs_routing_etas_changed(self):
         """Hook: the ETAs of these visits were (re)computed; customer messages react here."""
