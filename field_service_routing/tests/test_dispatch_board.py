@@ -216,6 +216,28 @@ class TestDispatchBoard(RoutingCase):
         self.assertEqual(answer, {"moved": True, "version": self.second.fs_schedule_version})
         self.assertEqual(self.second.fs_eta, self.local(11))
 
+    def test_the_plan_opens_the_board_on_its_day_and_its_stops_by_technician(self):
+        plan = self.env["fs.route.plan"].create(
+            {"date": self.plan_day, "project_id": self.project.id, "state": "solved"}
+        )
+        stop = self.env["fs.route.stop"].create(
+            {
+                "plan_id": plan.id,
+                "task_id": self.second.id,
+                "technician_id": self.anna.id,
+                "sequence": 1,
+                "arrival": self.local(11, 15),
+            }
+        )
+        board = plan.action_open_board()
+        self.assertEqual(
+            (board["tag"], board["context"]["fs_board_day"]), ("fs_dispatch_board", self.day_iso)
+        )
+        stops = plan.action_view_stops()
+        self.assertEqual(stops["context"]["group_by"], ["technician_id"])
+        self.assertEqual(self.env["fs.route.stop"].search(stops["domain"]), stop)
+        self.assertEqual(stop.slack_minutes, 45)  # arriving 11:15 in a window ending 12:00
+
     def test_a_visit_under_way_stays_put(self):
         self.first.fs_state = "en_route"
         self.assertRefused(self.first, self.anna, 9 * 60, "it can no longer be moved")

@@ -74,7 +74,7 @@ export class FsBoardLane extends Component {
         return `left:${scale.left(leg.day, leg.from)}%;width:${scale.width(leg.day, leg.from, leg.to)}%`;
     }
     get hoursLabel() {
-        return this.props.lane.hours.join(" · ");
+        return [...new Set(this.props.lane.hours)].join(" · ");
     }
 }
 
@@ -122,7 +122,7 @@ export class FsDispatchBoard extends Component {
         const step = this.state.mode === "week" ? 4 : 1;
         const ticks = [];
         this.state.data.days.forEach((_day, index) => {
-            for (let hour = first; hour < last; hour += step) {
+            for (let hour = first; hour <= last - step / 2; hour += step) {
                 ticks.push({
                     key: `${index}-${hour}`,
                     label: `${String(hour).padStart(2, "0")}:00`,
