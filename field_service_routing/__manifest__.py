@@ -13,6 +13,7 @@
         "data/fs_route_cron.xml",
         "views/fs_route_plan_views.xml",
         "views/res_config_settings_views.xml",
+        "data/res_users_data.xml",
     ],
     "assets": {
         "web.assets_backend": [

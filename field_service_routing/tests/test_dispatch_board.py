@@ -121,6 +121,20 @@ class TestDispatchBoard(RoutingCase):
         self.assertLessEqual(few, QUERY_CEILING)
         self.assertLessEqual(many, few + 2)  # no query per visit
 
+    def test_dispatchers_land_on_the_board_a_chosen_home_kept(self):
+        board = self.env.ref("field_service_routing.action_fs_dispatch_board")
+        calendar = self.env.ref("field_service_cx.action_fs_dispatch_calendar")
+        self.assertEqual(self.user_dispatcher.action_id, board)
+        self.user_dispatcher.action_id = calendar  # homed by field_service_cx alone
+        chooser = self.user_dispatcher.copy({"login": "fs_board_chooser"})
+        chooser.action_id = self.env.ref("field_service_cx.action_fs_visits")
+        self.env["res.users"]._fs_set_home_action_all()
+        self.assertEqual(self.user_dispatcher.action_id, board)
+        self.assertEqual(chooser.action_id, self.env.ref("field_service_cx.action_fs_visits"))
+        self.assertEqual(
+            self.user_anna.action_id, self.env.ref("field_service_cx.action_fs_my_day")
+        )
+
     # ---- moving a visit --------------------------------------------------------------------
 
     def test_a_move_to_a_qualified_technician_inside_the_window(self):
