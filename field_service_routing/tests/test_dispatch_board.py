@@ -124,16 +124,16 @@ class TestDispatchBoard(RoutingCase):
     def test_dispatchers_land_on_the_board_a_chosen_home_kept(self):
         board = self.env.ref("field_service_routing.action_fs_dispatch_board")
         calendar = self.env.ref("field_service_cx.action_fs_dispatch_calendar")
-        self.assertEqual(self.user_dispatcher.action_id, board)
-        self.user_dispatcher.action_id = calendar  # homed by field_service_cx alone
+        visits = self.env.ref("field_service_cx.action_fs_visits")
+        self.assertEqual(self.user_dispatcher.action_id.id, board.id)
+        self.user_dispatcher.action_id = calendar.id  # homed by field_service_cx alone
         chooser = self.user_dispatcher.copy({"login": "fs_board_chooser"})
-        chooser.action_id = self.env.ref("field_service_cx.action_fs_visits")
+        chooser.action_id = visits.id
         self.env["res.users"]._fs_set_home_action_all()
-        self.assertEqual(self.user_dispatcher.action_id, board)
-        self.assertEqual(chooser.action_id, self.env.ref("field_service_cx.action_fs_visits"))
-        self.assertEqual(
-            self.user_anna.action_id, self.env.ref("field_service_cx.action_fs_my_day")
-        )
+        self.assertEqual(self.user_dispatcher.action_id.id, board.id)
+        self.assertEqual(chooser.action_id.id, visits.id)
+        my_day = self.env.ref("field_service_cx.action_fs_my_day")
+        self.assertEqual(self.user_anna.action_id.id, my_day.id)
 
     # ---- moving a visit --------------------------------------------------------------------
 
