@@ -32,7 +32,7 @@ function tickX(label) {
 // The dispatcher opens Field Service › Dispatch › Board: one lane per technician with the
 // day's visits. They move a visit to another qualified technician at the same time (it stays
 // there after the reload), try to give it to a technician lacking the skill (refused, with the
-// reason, and it snaps back), and drop a visit from the queue onto a lane.
+// reason, and it snaps back), drop a visit from the queue onto a lane, and open it.
 registry.category("web_tour.tours").add("fs_dispatch_board_moves", {
     url: "/odoo",
     steps: () => [
@@ -116,6 +116,22 @@ registry.category("web_tour.tours").add("fs_dispatch_board_moves", {
         },
         {
             trigger: ".o_fs_board_queue:not(:has(.o_fs_board_queue_card:contains('Board tour waiting')))",
+        },
+        {
+            content: "a click on a block opens the visit",
+            trigger: `${lane("Anna Tech")} .o_fs_board_block:contains('Board tour waiting')`,
+            run() {
+                const box = this.anchor.getBoundingClientRect();
+                const init = { bubbles: true, button: 0, clientX: box.left + 5, clientY: box.top + 5 };
+                this.anchor.dispatchEvent(new PointerEvent("pointerdown", init));
+                this.anchor.dispatchEvent(new PointerEvent("pointerup", init));
+            },
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name='fs_site_id']",
+        },
+        {
+            trigger: ".o_breadcrumb:contains('Board tour waiting')",
         },
     ],
 });
