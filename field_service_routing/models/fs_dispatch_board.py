@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.addons.field_service_cx.tools import booking, windows
 from odoo.addons.field_service_cx.tools import skills as skill_rules
 from odoo.addons.field_service_cx.tools import visit_states as vs
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 # The board's hours when nobody works that day (local).
 DEFAULT_HOURS = (8, 18)
@@ -31,6 +31,7 @@ class FsDispatchBoard(models.AbstractModel):
 
         Times are minutes from the local midnight of their day (``day`` index in ``days``).
         """
+        self._fs_check_dispatcher()
         company = self.env.company
         zone = self._fs_board_zone()
         first = fields.Date.to_date(day) or windows.to_local(fields.Datetime.now(), zone).date()
@@ -83,6 +84,12 @@ class FsDispatchBoard(models.AbstractModel):
             "queue": self._fs_board_queue(),
             "form_view_id": self.env.ref("field_service_cx.project_task_view_form_fs").id,
         }
+
+    @api.model
+    def _fs_check_dispatcher(self):
+        """The board reads every technician's day (through sudo): dispatchers only."""
+        if not self.env.user.has_group("field_service_cx.group_fs_dispatcher"):
+            raise AccessError(self.env._("Only dispatchers can use the dispatch board."))
 
     @api.model
     def _fs_board_zone(self):
@@ -285,6 +292,7 @@ class FsDispatchBoard(models.AbstractModel):
         """A board drop: ``{"moved": True, "version"}``, or ``{"moved": False, "message"}`` with
         the translated reason when refused (a refusal is the board's answer, not a server error:
         nothing is written and nothing logged)."""
+        self._fs_check_dispatcher()
         try:
             with self.env.cr.savepoint():
                 version = self._fs_board_move(visit_id, technician_id, day, minute, version)

@@ -1,7 +1,7 @@
 from odoo import fields
 from odoo.addons.field_service_cx.exceptions import StaleVisitError
 from odoo.addons.field_service_cx.tools import windows
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import PARIS, RoutingCase
@@ -251,6 +251,14 @@ class TestDispatchBoard(RoutingCase):
         self.assertEqual(stops["context"]["group_by"], ["technician_id"])
         self.assertEqual(self.env["fs.route.stop"].search(stops["domain"]), stop)
         self.assertEqual(stop.slack_minutes, 45)  # arriving 11:15 in a window ending 12:00
+
+    def test_technicians_cannot_use_the_board(self):
+        board = self.env["fs.dispatch.board"].with_user(self.user_anna)
+        with self.assertRaises(AccessError):
+            board.fs_board_data(self.day_iso, 1)
+        with self.assertRaises(AccessError):
+            board.fs_board_move(self.second.id, self.anna.id, self.day_iso, 660, 1)
+        self.assertFalse(self.second.fs_eta)
 
     def test_a_visit_under_way_stays_put(self):
         self.first.fs_state = "en_route"
