@@ -164,7 +164,7 @@ def offer_windows(
 
 
 # Why a technician may not take a visit at a moment (codes: the models word them).
-SKILLS, WINDOW, HOURS, TIME_OFF = "skills", "window", "hours", "time_off"
+SKILLS, WINDOW, HOURS, TIME_OFF, BUSY = "skills", "window", "hours", "time_off", "busy"
 
 
 def placement_problem(
@@ -175,13 +175,15 @@ def placement_problem(
     missing: Iterable,
     attendance: Iterable[tuple[datetime, datetime]],
     working: Iterable[tuple[datetime, datetime]],
+    busy: Iterable[tuple[datetime, datetime]] = (),
 ) -> str | None:
     """The first reason a technician may not start a visit at ``start``, or None.
 
     ``missing`` is what ``tools.skills.missing_skills`` says they lack, ``window`` the customer's
     (start, end) or None when none was promised yet, ``attendance`` their working hours and
     ``working`` the same with time off removed (naive UTC spans, like ``start``). The visit must
-    start inside its window and the whole service fit in the working hours.
+    start inside its window and the whole service fit in the working hours, clear of the
+    technician's other visits (``busy``: their service spans).
     """
     if list(missing):
         return SKILLS
@@ -189,4 +191,7 @@ def placement_problem(
         return WINDOW
     if not fits(list(working), start, service_minutes):
         return TIME_OFF if fits(list(attendance), start, service_minutes) else HOURS
+    end = start + timedelta(minutes=service_minutes)
+    if any(other_start < end and start < other_end for other_start, other_end in busy):
+        return BUSY
     return None

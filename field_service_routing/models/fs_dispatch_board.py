@@ -353,6 +353,23 @@ class FsDispatchBoard(models.AbstractModel):
         working = technician._fs_work_intervals(*aware)[technician.id]
         attendance = technician._fs_attendance_intervals(*aware)[technician.id]
         window = (visit.fs_window_start, visit.fs_window_end) if visit.fs_window_start else None
+        others = self.env["project.task"].search(
+            [
+                ("id", "!=", visit.id),
+                ("fs_is_visit", "=", True),
+                ("fs_technician_id", "=", technician.id),
+                ("fs_state", "in", vs.PLANNED_STATES),
+                ("fs_window_start", "<", day_end),
+                ("fs_window_end", ">", day_start),
+            ]
+        )
+        busy = {
+            other: (
+                other._fs_board_start(),
+                other._fs_board_start() + timedelta(minutes=other.fs_service_minutes or 0),
+            )
+            for other in others
+        }
         problem = booking.placement_problem(
             start=start,
             service_minutes=visit.fs_service_minutes or 0,
@@ -360,6 +377,7 @@ class FsDispatchBoard(models.AbstractModel):
             missing=missing,
             attendance=attendance,
             working=working,
+            busy=list(busy.values()),
         )
         if not problem:
             return
@@ -383,6 +401,17 @@ class FsDispatchBoard(models.AbstractModel):
                 "%(technician)s is off at %(time)s (time off).",
                 technician=technician.name,
                 time=windows.format_hour(start, zone, self.env.lang),
+            )
+        elif problem == booking.BUSY:
+            end = start + timedelta(minutes=visit.fs_service_minutes or 0)
+            other, (other_start, other_end) = next(
+                (other, span) for other, span in busy.items() if span[0] < end and start < span[1]
+            )
+            message = self.env._(
+                "%(technician)s already has %(visit)s at %(hours)s.",
+                technician=technician.name,
+                visit=other.name,
+                hours=self._fs_hours_range(other_start, other_end, zone),
             )
         else:
             message = self.env._(

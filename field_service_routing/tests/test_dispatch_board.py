@@ -209,6 +209,14 @@ class TestDispatchBoard(RoutingCase):
             self.second, self.anna, 14 * 60, "14:00 is outside the customer's window 10:00–12:00."
         )
 
+    def test_refused_over_another_visit_of_the_technician(self):
+        self.assertRefused(
+            self.waiting,
+            self.anna,
+            8 * 60 + 30,
+            "Anna Tech already has Visit Site 0 8h at 08:00–09:00.",
+        )
+
     def test_refused_on_a_stale_version(self):
         version = self.second.fs_schedule_version
         self.second.fs_window_end = self.local(12, 30)  # someone else moved it meanwhile

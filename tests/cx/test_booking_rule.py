@@ -174,3 +174,10 @@ def test_the_whole_service_must_fit_the_working_hours():
 def test_time_off_is_told_apart_from_hours():
     assert place(working=[]) == booking.TIME_OFF
     assert place(working=[], start=at(7), window=(at(7), at(9))) == booking.HOURS
+
+
+def test_a_start_over_another_visit_of_the_technician_is_refused():
+    other = [(at(10, 30), at(11, 30))]
+    assert place(busy=other) == booking.BUSY  # 10:00-11:00 meets 10:30
+    assert place(busy=[(at(9), at(10))]) is None  # ends as this one starts
+    assert place(busy=[(at(11), at(12))]) is None  # starts as this one ends
