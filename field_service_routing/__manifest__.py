@@ -13,8 +13,12 @@
         "data/fs_route_cron.xml",
         "views/fs_route_plan_views.xml",
         "views/res_config_settings_views.xml",
+        "data/res_users_data.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "field_service_routing/static/src/dispatch_board/*",
+        ],
         "web.assets_tests": [
             "field_service_routing/static/tests/tours/*.js",
         ],

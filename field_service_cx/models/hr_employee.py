@@ -89,9 +89,9 @@ class HrEmployee(models.Model):
                 self.env._("These technicians have open visits; reassign them first: %s.") % names
             )
 
-    def _fs_work_intervals(self, start, end):
+    def _fs_work_intervals(self, start, end, time_off=True):
         """{employee id: [(start, end) naive UTC]}: working hours between two aware datetimes,
-        time off removed (resource.calendar's own rule)."""
+        time off removed (resource.calendar's own rule) unless ``time_off`` is False."""
         result = {employee.id: [] for employee in self}
         by_calendar = {}
         for employee in self:
@@ -100,7 +100,10 @@ class HrEmployee(models.Model):
         for calendar, employees in by_calendar.items():
             if not calendar:
                 continue
-            intervals = calendar._work_intervals_batch(start, end, resources=employees.resource_id)
+            if time_off:
+                intervals = calendar._work_intervals_batch(start, end, employees.resource_id)
+            else:
+                intervals = calendar._attendance_intervals_batch(start, end, employees.resource_id)
             for employee in employees:
                 result[employee.id] = [
                     (
@@ -110,3 +113,7 @@ class HrEmployee(models.Model):
                     for span_start, span_end, _meta in intervals[employee.resource_id.id]
                 ]
         return result
+
+    def _fs_attendance_intervals(self, start, end):
+        """Like ``_fs_work_intervals``, time off included: the hours they usually work."""
+        return self._fs_work_intervals(start, end, time_off=False)

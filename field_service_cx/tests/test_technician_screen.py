@@ -169,7 +169,14 @@ class TestTechnicianScreen(FieldServiceCase):
 
     def test_new_technician_lands_on_my_day_and_a_dispatcher_on_the_board(self):
         my_day = self.env.ref("field_service_cx.action_fs_my_day")
-        board = self.env.ref("field_service_cx.action_fs_dispatch_calendar")
+        # The calendar, or the board of field_service_routing when it is installed.
+        board = self.env.ref(
+            next(
+                home
+                for group, home in self.env["res.users"]._fs_role_homes()
+                if group == "field_service_cx.group_fs_dispatcher"
+            )
+        )
         tech = mail_new_test_user(
             self.env, login="fs_new_tech", groups="field_service_cx.group_fs_technician"
         )

@@ -47,6 +47,13 @@ class Offer:
         return self.technicians[0]
 
 
+def fits(spans: Iterable[tuple[datetime, datetime]], start: datetime, service_minutes: int) -> bool:
+    """Whether a job starting at ``start`` and lasting ``service_minutes`` fits inside one of
+    the working ``spans`` (the technician works at its start and for the whole service)."""
+    end = start + timedelta(minutes=service_minutes)
+    return any(span_start <= start and end <= span_end for span_start, span_end in spans)
+
+
 def candidate_windows(
     working: Mapping[Hashable, Iterable[tuple[datetime, datetime]]], window_minutes: int
 ) -> list[tuple[datetime, datetime]]:
@@ -109,7 +116,6 @@ def offer_windows(
     ``homes`` gives where each technician's day starts.
     """
     homes = homes or {}
-    service = timedelta(minutes=service_minutes)
     spans = {tech: sorted(intervals) for tech, intervals in working.items()}
     booked = list(booked)
     worked = {}  # (tech, day) -> minutes
@@ -140,7 +146,7 @@ def offer_windows(
         for tech, intervals in spans.items():
             if start < earliest.get(tech, start):
                 continue
-            if not any(s <= start and start + service <= e for s, e in intervals):
+            if not fits(intervals, start, service_minutes):
                 continue
             if worked.get((tech, day), 0) - load.get((tech, day), 0) < service_minutes:
                 continue
@@ -155,3 +161,37 @@ def offer_windows(
             fitting.sort(key=lambda row: row[:3])
             offers.append(Offer(start, end, tuple(row[3] for row in fitting), fitting[0][4]))
     return offers
+
+
+# Why a technician may not take a visit at a moment (codes: the models word them).
+SKILLS, WINDOW, HOURS, TIME_OFF, BUSY = "skills", "window", "hours", "time_off", "busy"
+
+
+def placement_problem(
+    *,
+    start: datetime,
+    service_minutes: int,
+    window: tuple[datetime, datetime] | None,
+    missing: Iterable,
+    attendance: Iterable[tuple[datetime, datetime]],
+    working: Iterable[tuple[datetime, datetime]],
+    busy: Iterable[tuple[datetime, datetime]] = (),
+) -> str | None:
+    """The first reason a technician may not start a visit at ``start``, or None.
+
+    ``missing`` is what ``tools.skills.missing_skills`` says they lack, ``window`` the customer's
+    (start, end) or None when none was promised yet, ``attendance`` their working hours and
+    ``working`` the same with time off removed (naive UTC spans, like ``start``). The visit must
+    start inside its window and the whole service fit in the working hours, clear of the
+    technician's other visits (``busy``: their service spans).
+    """
+    if list(missing):
+        return SKILLS
+    if window and not window[0] <= start <= window[1]:
+        return WINDOW
+    if not fits(list(working), start, service_minutes):
+        return TIME_OFF if fits(list(attendance), start, service_minutes) else HOURS
+    end = start + timedelta(minutes=service_minutes)
+    if any(other_start < end and start < other_end for other_start, other_end in busy):
+        return BUSY
+    return None

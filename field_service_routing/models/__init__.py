@@ -6,3 +6,5 @@ from . import fs_route_plan
 from . import fs_route_stop
 from . import fs_route_replan
 from . import project_task
+from . import fs_dispatch_board
+from . import res_users

@@ -227,6 +227,28 @@ class FsRoutePlan(models.Model):
             "target": "self",
         }
 
+    def action_open_board(self):
+        """The dispatch board on this plan's day."""
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "field_service_routing.action_fs_dispatch_board"
+        )
+        action["context"] = {"fs_board_day": fields.Date.to_string(self.date)}
+        return action
+
+    def action_view_stops(self):
+        """The plan's routes as a list grouped by technician, in route order."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Routes of %(plan)s", plan=self.display_name),
+            "res_model": "fs.route.stop",
+            "view_mode": "list",
+            "views": [(self.env.ref("field_service_routing.fs_route_stop_view_list").id, "list")],
+            "domain": [("plan_id", "=", self.id), ("technician_id", "!=", False)],
+            "context": {"group_by": ["technician_id"], "create": False, "delete": False},
+        }
+
     def action_view_visits(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")

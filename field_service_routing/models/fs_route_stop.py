@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .fs_route_plan import PLANNABLE_STATES, REASONS
 
@@ -21,6 +21,11 @@ class FsRouteStop(models.Model):
     waiting_minutes = fields.Float("Waiting (min)", digits=(16, 1))
     travel_minutes = fields.Float("Travel (min)", digits=(16, 1))
     travel_km = fields.Float("Travel (km)", digits=(16, 2))
+    slack_minutes = fields.Integer(
+        "Slack (min)",
+        compute="_compute_slack_minutes",
+        help="How much later than planned the technician may arrive and still be in the window.",
+    )
     reason = fields.Selection(REASONS, string="Left out because")
     reason_detail = fields.Char("Details")
     # What the visit was when the solve read it: applying skips a visit changed since.
@@ -30,6 +35,14 @@ class FsRouteStop(models.Model):
     solved_technician_id = fields.Many2one("hr.employee", "Technician solved", readonly=True)
     solved_visit_date = fields.Date("Day solved", readonly=True)
     skip_reason = fields.Char("Not applied because", readonly=True)
+
+    @api.depends("arrival", "task_id.fs_window_end")
+    def _compute_slack_minutes(self):
+        for stop in self:
+            end = stop.task_id.fs_window_end
+            stop.slack_minutes = (
+                round((end - stop.arrival).total_seconds() / 60) if end and stop.arrival else 0
+            )
 
     def _fs_change_since_solve(self):
         """Why this stop must not be written on its visit (a sentence), or False."""

@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 import psycopg2
 
@@ -53,6 +54,15 @@ class ProjectTask(models.Model):
                     "Re-timing %s's day %s waits for the cron: %s", employee.name, day, error
                 )
         return result
+
+    def _fs_board_start(self):
+        """Where the dispatch board draws the visit: its planned arrival (when it belongs to this
+        window's day, not an older one), else its window's start."""
+        self.ensure_one()
+        eta, start = self.fs_eta, self.fs_window_start
+        if eta and start and abs(eta - start) < timedelta(hours=12):
+            return eta
+        return start
 
     def _fs_routing_etas_changed(self):
         """Hook: the ETAs of these visits were (re)computed; customer messages react here."""

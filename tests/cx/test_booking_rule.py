@@ -132,3 +132,52 @@ def test_several_days_each_with_its_own_capacity():
 def test_a_window_must_have_a_length():
     with pytest.raises(ValueError, match="at least a minute"):
         offer(window_minutes=0)
+
+
+# ---- placing a visit by hand (the dispatch board) ------------------------------------------
+
+
+def place(**kwargs):
+    values = {
+        "start": at(10),
+        "service_minutes": 60,
+        "window": (at(10), at(12)),
+        "missing": [],
+        "attendance": shift(),
+        "working": shift(),
+    }
+    values.update(kwargs)
+    return booking.placement_problem(**values)
+
+
+def test_a_start_inside_the_window_and_the_hours_is_fine():
+    assert place() is None
+    assert place(start=at(12), window=(at(10), at(12)), service_minutes=60) == booking.HOURS
+    assert place(start=at(11), window=(at(10), at(12))) is None
+
+
+def test_missing_skills_come_first():
+    assert place(missing=["gas"], start=at(20)) == booking.SKILLS
+
+
+def test_a_start_outside_the_window_is_refused():
+    assert place(start=at(9)) == booking.WINDOW
+    assert place(start=at(12, 15)) == booking.WINDOW
+    assert place(start=at(15), window=None) is None  # no window promised yet
+
+
+def test_the_whole_service_must_fit_the_working_hours():
+    assert place(start=at(16, 30), window=(at(15), at(17))) == booking.HOURS
+    assert place(start=at(11, 30), window=(at(11), at(13))) == booking.HOURS  # over lunch
+
+
+def test_time_off_is_told_apart_from_hours():
+    assert place(working=[]) == booking.TIME_OFF
+    assert place(working=[], start=at(7), window=(at(7), at(9))) == booking.HOURS
+
+
+def test_a_start_over_another_visit_of_the_technician_is_refused():
+    other = [(at(10, 30), at(11, 30))]
+    assert place(busy=other) == booking.BUSY  # 10:00-11:00 meets 10:30
+    assert place(busy=[(at(9), at(10))]) is None  # ends as this one starts
+    assert place(busy=[(at(11), at(12))]) is None  # starts as this one ends

@@ -3,11 +3,11 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
-// Dispatchers land on the dispatch board: the tour waits for it (leaving a calendar while it
-// still loads logs an error), which also checks the landing.
+// Dispatchers land on the dispatch board (the calendar without field_service_routing): the tour
+// waits for it (leaving a screen while it still loads logs an error), which also checks the landing.
 const landedOnTheBoard = {
     content: "the dispatcher lands on the dispatch board",
-    trigger: ".o_calendar_container .o_calendar_widget",
+    trigger: ".o_calendar_container .o_calendar_widget, .o_fs_board .o_fs_board_axis",
 };
 
 // A dispatcher opens Field Service and finds the visit list with today's visit in it.
