@@ -118,21 +118,28 @@ class TestRouteMapData(RoutingCase):
 
     def test_queries_do_not_grow_with_the_visits(self):
         def queries():
-            self.env.invalidate_all()
-            self.env.registry.clear_cache()
-            before = self.cr.sql_log_count
-            self.day_map()
-            return self.cr.sql_log_count - before
+            self.env.invalidate_all()  # records read afresh; the framework's caches stay warm
+            seen = []
+            execute = self.cr.execute
+
+            def logged(query, params=None, log_exceptions=True):
+                seen.append(str(query)[:160])
+                return execute(query, params, log_exceptions)
+
+            self.cr.execute = logged
+            try:
+                self.day_map()
+            finally:
+                self.cr.execute = execute
+            return seen
 
         queries()  # warm the caches the map does not own (ACLs, rules, views)
         few = queries()
         for n in range(6):
             self.visit_at(self.sites[n], 8 + n, 9 + n, fs_technician_id=self.bob.id)
-        self.assertEqual(queries(), few, "one map, the same queries for 5 or 11 visits")
-        self.env.invalidate_all()
-        self.env.registry.clear_cache()
-        with self.assertQueryCount(few):
-            self.day_map()
+        queries()  # once for what creating them left pending (recomputes, caches)
+        many = queries()
+        self.assertEqual(len(many), len(few), "\n".join(set(many) ^ set(few)))
 
     def test_only_dispatchers_open_the_map(self):
         with self.assertRaisesRegex(AccessError, "Only dispatchers"):
