@@ -19,7 +19,6 @@ from ..solver.isolated import (
     margin_s,
     solve_isolated,
 )
-from ..tools.route_svg import MapRoute, routes_svg
 from .fs_route_problem import INVALID_WINDOW, NO_TECHNICIAN_LOCATION, NOT_GEOLOCATED
 
 _logger = logging.getLogger(__name__)
@@ -95,7 +94,7 @@ class FsRoutePlan(models.Model):
     solve_seconds = fields.Float("Solve time (s)", readonly=True, digits=(16, 2))
     travel_note = fields.Char("Travel times", readonly=True)
     error = fields.Text(readonly=True)
-    map_svg = fields.Html("Map", compute="_compute_map_svg", sanitize=False)
+    map_data = fields.Json("Map", compute="_compute_map_data")
     skipped_count = fields.Integer("Not applied", compute="_compute_skipped_count")
 
     @api.depends("date", "project_id")
@@ -118,28 +117,10 @@ class FsRoutePlan(models.Model):
         for plan in self:
             plan.skipped_count = len(plan.stop_ids.filtered("skip_reason"))
 
-    @api.depends("stop_ids.sequence", "stop_ids.technician_id")
-    def _compute_map_svg(self):
+    @api.depends("stop_ids.sequence", "stop_ids.technician_id", "stop_ids.arrival")
+    def _compute_map_data(self):
         for plan in self:
-            routes = []
-            served = plan.stop_ids.filtered("technician_id").sorted(
-                lambda stop: (stop.technician_id.id, stop.sequence)
-            )
-            for employee in served.technician_id:
-                start = employee.fs_start_partner_id or plan.company_id.partner_id
-                stops = served.filtered(lambda stop, e=employee: stop.technician_id == e)
-                routes.append(
-                    MapRoute(
-                        employee.name,
-                        (start.partner_latitude, start.partner_longitude),
-                        [
-                            (stop.task_id.fs_site_latitude, stop.task_id.fs_site_longitude)
-                            for stop in stops
-                        ],
-                    )
-                )
-            # The SVG is built from numbers and escaped names only (tools/route_svg.py).
-            plan.map_svg = routes_svg(routes) or False
+            plan.map_data = self.env["fs.route.map"]._fs_plan_map(plan)
 
     @api.constrains("time_limit_s")
     def _check_time_limit_s(self):

@@ -39,7 +39,8 @@ class TestRoutePlan(RoutingCase):
             self.assertLessEqual(stop.service_start, stop.task_id.fs_window_end)
             self.assertIn(stop.technician_id, self.anna | self.bob)
         self.assertIn("Embedded estimate", plan.travel_note)
-        self.assertIn("<svg", plan.map_svg)
+        drawn = [stop["visit_id"] for route in plan.map_data["routes"] for stop in route["stops"]]
+        self.assertCountEqual(drawn, self.visits.ids, "the Map tab draws every planned visit")
 
     def test_apply_writes_technician_order_and_eta(self):
         plan = self.new_plan()
