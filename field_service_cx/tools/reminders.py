@@ -34,6 +34,7 @@ DONE = "done"
 NOT_HOME = "not_home"
 RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
+TECHNICIAN = "technician"
 
 KINDS = [
     (CONFIRMATION, "Booking confirmation"),
@@ -44,9 +45,12 @@ KINDS = [
     (NOT_HOME, "Customer not home"),
     (RESCHEDULED, "Reschedule acknowledgement"),
     (CANCELLED, "Cancellation acknowledgement"),
+    (TECHNICIAN, "New technician"),
 ]
 # Messages about the promised window: replaced (voided) when a new window is promised.
 WINDOW_KINDS = (CONFIRMATION, REMINDER, RESCHEDULED, DELAY)
+# Messages that tell the customer who comes: a later change of technician is announced.
+NAMING_KINDS = (CONFIRMATION, REMINDER, TECHNICIAN)
 # Messages that cannot wait for the morning: sent even in quiet hours.
 URGENT_KINDS = (ON_THE_WAY, DELAY, NOT_HOME)
 # The event message planned when a promise of this source is recorded.
@@ -66,6 +70,7 @@ KIND_STATES = {
     DONE: ("done",),
     NOT_HOME: ("not_home",),
     CANCELLED: ("cancelled",),
+    TECHNICIAN: ("scheduled", "confirmed"),
 }
 # How long an event message stays useful after its event.
 EVENT_LIFETIME = {
