@@ -307,10 +307,6 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
         )
         if not changed:
             return
-        told = changed._fs_told_technicians()
-        changed = changed.filtered(lambda t: told[t.id] and told[t.id] != t.fs_technician_id)
-        if not changed:
-            return
         Message = self.env["fs.visit.message"].sudo()  # sudo: the ledger is written by the system
         Message.search(
             [
@@ -319,6 +315,10 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 ("state", "in", ("planned", "queued")),
             ]
         )._fs_void(self.env._("replaced by a newer change of technician"))
+        told = changed._fs_told_technicians()
+        changed = changed.filtered(lambda t: told[t.id] and told[t.id] != t.fs_technician_id)
+        if not changed:
+            return
         latest = changed._fs_latest_promises()
         now = fields.Datetime.now()
         vals_list = []

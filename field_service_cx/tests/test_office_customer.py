@@ -86,8 +86,10 @@ class TestTechnicianChangeMessage(OfficeCase):
         self.assertFalse(self.technician_rows(closed), "a closed visit tells nothing")
 
     def test_every_language_has_the_new_technician_message(self):
-        for code in ("fr_FR", "fi_FI", "hu_HU", "de_DE"):
+        codes = ["fr_FR", "fi_FI", "hu_HU", "de_DE"]
+        for code in codes:
             self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(["field_service_cx"], codes, overwrite=True)
         mail = self.env.ref("field_service_cx.mail_template_fs_technician")
         sms = self.env.ref("field_service_cx.sms_template_fs_technician")
         visit = self.book(self.day.replace(hour=8))

@@ -22,19 +22,20 @@ registry.category("web_tour.tours").add("fs_office_hears_the_customer", {
             run: "click",
         },
         {
-            trigger: ".o_kanban_record:contains('Tour cancelled visit')",
+            content: "the to-do waits in the visits' activity view",
+            trigger: ".o_activity_view .o_data_row:contains('Tour cancelled visit') .o_activity_summary_cell:not(.o_activity_empty_cell) .o-mail-ActivityCell-deadline",
             run: "click",
         },
         {
-            content: "the customer's cancel, as a to-do on the visit",
-            trigger: ".o-mail-Activity:contains('The customer cancelled the visit of')",
+            trigger: ".o-mail-ActivityListPopoverItem:contains('The customer cancelled the visit of')",
         },
         {
-            trigger: ".o-mail-Activity:contains('The customer cancelled the visit of') .o-mail-Activity-info i, .o-mail-Activity:contains('The customer cancelled the visit of') .btn-link .fa-info-circle",
+            trigger: ".o_activity_view .o_activity_record:contains('Tour cancelled visit')",
             run: "click",
         },
         {
-            trigger: ".o-mail-Activity-note:contains('We are moving house')",
+            content: "on the visit: what the customer did, why, and the window",
+            trigger: ".o-mail-Activity:contains('The customer cancelled the visit of') .o-mail-Activity-note:contains('We are moving house')",
         },
         // Field Service › Customers, a phone number written another way.
         stepUtils.showAppsMenuItem(),
@@ -54,7 +55,7 @@ registry.category("web_tour.tours").add("fs_office_hears_the_customer", {
             run: "edit +33 6 12 34 56 78",
         },
         {
-            trigger: ".o_searchview_autocomplete .o-dropdown-item:contains('Phone')",
+            trigger: ".o_searchview_autocomplete .o_menu_item:contains('Search Phone for')",
             run: "click",
         },
         {
@@ -90,7 +91,10 @@ registry.category("web_tour.tours").add("fs_office_hears_the_customer", {
             run: "click",
         },
         {
-            trigger: ".o_data_row:contains('Tour visit to cancel') td.o_data_cell",
+            trigger: ".o_breadcrumb .active:contains('Visits')",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Tour visit to cancel') td[name='name']",
             run: "click",
         },
         {
