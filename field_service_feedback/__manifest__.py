@@ -20,6 +20,7 @@
         "views/visit_portal_templates.xml",
         "report/visit_sheet_report.xml",
         "report/service_report.xml",
+        "views/res_partner_views.xml",
     ],
     "demo": ["demo/fs_demo_history.xml"],
     "assets": {

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class CrmLead(models.Model):
@@ -29,3 +30,10 @@ class CrmLead(models.Model):
             "default_partner_id": self.partner_id.id,
         }
         return action
+
+    def action_fs_view_customer(self):
+        """The lead's customer in the customer view (visits, messages, leads)."""
+        self.ensure_one()
+        if not self.partner_id:
+            raise UserError(self.env._("This lead has no customer yet: set one first."))
+        return self.partner_id.commercial_partner_id._fs_customer_form_action()

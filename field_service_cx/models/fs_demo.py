@@ -127,6 +127,14 @@ class FsDemo(models.AbstractModel):
         return True
 
     @api.model
+    def _fs_demo_office_language(self):
+        """English (UK) for the office and the technicians: English text (the tours read it)
+        with dates as dd/mm/yyyy and 24-hour times, as in France."""
+        if not self.env["res.lang"]._get_data(code="en_GB").code:
+            self.env["res.lang"]._activate_lang("en_GB")
+        return True
+
+    @api.model
     def _fs_generate_demo(self):
         """Create the week's visits, van and depot stock and a time off; deterministic."""
         project = self.env.ref("field_service_cx.project_field_service_demo", False)

@@ -60,6 +60,12 @@ class FsVisitMessage(models.Model):
         "Schedule version", required=True, help="The promise this message belongs to."
     )
     promise_id = fields.Many2one("fs.visit.promise", string="Promise", ondelete="set null")
+    technician_id = fields.Many2one(
+        "hr.employee",
+        string="Technician named",
+        readonly=True,
+        help="Who the message told the customer would come (messages that name the technician).",
+    )
     state = fields.Selection(STATES, required=True, default="planned", index=True)
     due_at = fields.Datetime("Due", required=True)
     expires_at = fields.Datetime("Useful until")
@@ -401,7 +407,13 @@ class FsVisitMessage(models.Model):
         if self.kind in reminders.WINDOW_KINDS and promise and promise.id != self.version:
             return "voided", self.env._("replaced by a newer window")
         stale = reminders.stale_reason(self.kind, self.task_id.fs_state, now, self.expires_at)
-        return ("expired", stale) if stale else None
+        if stale:
+            return "expired", stale
+        if self.kind == reminders.TECHNICIAN and (
+            self.task_id.fs_technician_id == self.task_id._fs_told_technicians()[self.task_id.id]
+        ):
+            return "voided", self.env._("the customer already knows this technician")
+        return None
 
     def _fs_deliver(self, deliveries, now):
         """Queue the messages (never sent in this transaction), by kind and channel, in batches.
@@ -441,6 +453,9 @@ class FsVisitMessage(models.Model):
                     "attempts": 1,
                     "next_check_at": now + FOLLOW_UP_DELAY,
                     "message_id": (email_message or sms_message).id,
+                    "technician_id": row.task_id.fs_technician_id.id
+                    if row.kind in reminders.NAMING_KINDS
+                    else False,
                     "mail_id": mail.id if mail else False,
                     "sms_id": sms.id if sms else False,
                 }

@@ -102,6 +102,12 @@ class ProjectTask(models.Model):
         index=True,
         help="The window's day in the site's time zone.",
     )
+    fs_today_first = fields.Integer(
+        "Today first",
+        compute="_compute_fs_today_first",
+        help="Sorts lists as a dispatcher reads them: today's visits, then the coming ones "
+        "(soonest first), then those without a day, then the past (latest first).",
+    )
     fs_window_display = fields.Char("Window", compute="_compute_fs_window_display")
     fs_window_day_display = fields.Char(
         "Window (hours only today)", compute="_compute_fs_window_display"
@@ -468,6 +474,31 @@ class ProjectTask(models.Model):
             else:
                 task.fs_visit_date = False
 
+    @api.depends("fs_visit_date")
+    def _compute_fs_today_first(self):
+        today = fields.Date.context_today(self)
+        for task in self:
+            day = task.fs_visit_date
+            task.fs_today_first = 3 if not day else 0 if day == today else 1 if day > today else 4
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """``fs_today_first`` (not stored, as today moves) sorts in SQL like its compute:
+        the rank, then the window ascending until today and descending before."""
+        if field_name != "fs_today_first":
+            return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+        day = self._field_to_sql(alias, "fs_visit_date", query)
+        start = self._field_to_sql(alias, "fs_window_start", query)
+        today = fields.Date.context_today(self)
+        return SQL(
+            "CASE WHEN %(day)s IS NULL THEN 3 WHEN %(day)s = %(today)s THEN 0 "
+            "WHEN %(day)s > %(today)s THEN 1 ELSE 4 END %(direction)s, "
+            "CASE WHEN %(day)s >= %(today)s THEN %(start)s END ASC, %(start)s DESC",
+            day=day,
+            today=today,
+            start=start,
+            direction=direction,
+        )
+
     @api.depends("fs_window_start", "fs_window_end", "fs_site_id.tz", "company_id.partner_id.tz")
     @api.depends_context("lang")
     def _compute_fs_window_display(self):
@@ -604,6 +635,23 @@ class ProjectTask(models.Model):
                         "skills": names,
                     }
                 )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_fs_booked_visit(self):
+        """A booked visit is cancelled with a reason, never deleted (the customer was promised
+        a window): only administrators remove them, e.g. test data."""
+        if self.env.is_system():
+            return
+        booked = self.filtered(
+            lambda t: t.fs_is_visit and (t.fs_promise_ids or t.fs_state != vs.TO_SCHEDULE)
+        )
+        if booked:
+            raise UserError(
+                self.env._(
+                    "A booked visit is not deleted: cancel it with a reason instead (%(visits)s).",
+                    visits=", ".join(booked[:5].mapped("name")),
+                )
+            )
 
     # ---- create / write -------------------------------------------------------------------
 
@@ -1320,6 +1368,14 @@ class ProjectTask(models.Model):
 
     def action_fs_reopen(self):
         return self._fs_move(vs.TO_SCHEDULE, {"state": "01_in_progress"})
+
+    def action_fs_view_customer(self):
+        """The visit's customer in the customer view (visits, messages, leads)."""
+        self.ensure_one()
+        customer = (self.partner_id or self.fs_site_id).commercial_partner_id
+        if not customer:
+            raise UserError(self.env._("This visit has no customer yet: set one first."))
+        return customer._fs_customer_form_action()
 
     def action_fs_open_map(self):
         self.ensure_one()

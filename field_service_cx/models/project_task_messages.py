@@ -1,4 +1,7 @@
+import logging
 from datetime import timedelta
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 
@@ -19,6 +22,8 @@ STATE_EVENTS = {
 VOIDING_STATES = (vs.DONE, vs.NOT_HOME, vs.UNFINISHED, vs.CANCELLED, vs.TO_SCHEDULE)
 HOLD_PARAM = "field_service_cx.not_home_hold_minutes"
 DEFAULT_HOLD_MINUTES = 15
+
+_logger = logging.getLogger(__name__)
 
 
 # Kept apart from project_task.py on purpose: the messages feature is owned and reviewed on its own.
@@ -72,9 +77,13 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
 
     def write(self, vals):
         states_before = {task.id: task.fs_state for task in self} if "fs_state" in vals else None
+        moved = "fs_technician_id" in vals
+        technicians_before = {task.id: task.fs_technician_id for task in self} if moved else None
         result = super().write(vals)
         if states_before is not None:
             self._fs_plan_state_messages(states_before)
+        if technicians_before is not None:
+            self._fs_plan_technician_messages(technicians_before)
         return result
 
     def _fs_office_users(self):
@@ -104,6 +113,27 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 None,
             )
         return users
+
+    def _fs_tell_office(self, summary, lines):
+        """A to-do on the visit for its office user (``_fs_office_users``): ``summary`` and
+        ``lines`` are callables of an env (the user's language) returning the texts; the
+        note ends with a link to the visit. Called once per customer event.
+
+        Returns the activity, or an empty recordset when nobody in the office can be told.
+        """
+        self.ensure_one()
+        user = self._fs_office_users()[self.id]
+        if not user:
+            _logger.info("Visit %s: no dispatcher to tell about the customer's change", self.id)
+            return self.env["mail.activity"]
+        # The office reads it in its own language, not the customer's (the request's).
+        visit = self.with_context(lang=user.lang or self.env.lang)
+        note = Markup("").join(Markup("<p>%s</p>") % line for line in lines(visit.env) if line)
+        note += Markup("<p>%s</p>") % visit._get_html_link(title=visit.display_name)
+        # sudo: a customer's request (public user) leaves a to-do for the office on their visit.
+        return visit.sudo().activity_schedule(
+            "mail.mail_activity_data_todo", user_id=user.id, summary=summary(visit.env), note=note
+        )
 
     # ---- planning -------------------------------------------------------------------------
 
@@ -237,6 +267,82 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                     "promise_id": promise.id if promise else False,
                     **self._fs_timing_values(
                         timing, now + lifetime, zone_note and f"{zone_note}: {zone.key} used"
+                    ),
+                }
+            )
+        Message._fs_plan(vals_list)
+
+    # ---- a new technician after the customer was told who comes ----------------------------
+
+    def _fs_told_technicians(self):
+        """{visit id: the technician the customer was last told of (hr.employee, maybe empty)},
+        from the ledger's rows that named one and went out."""
+        # sudo: the ledger is read by the system; only who was named is used.
+        rows = (
+            self.env["fs.visit.message"]
+            .sudo()
+            .search(
+                [
+                    ("task_id", "in", self.ids),
+                    ("kind", "in", reminders.NAMING_KINDS),
+                    ("state", "in", ("queued", "sent")),
+                    ("technician_id", "!=", False),
+                ],
+                order="sent_at desc, id desc",
+            )
+        )
+        told = {task.id: self.env["hr.employee"] for task in self}
+        for row in rows:
+            if not told[row.task_id.id]:
+                told[row.task_id.id] = row.technician_id
+        return told
+
+    def _fs_plan_technician_messages(self, technicians_before):
+        """Plan one "new technician" message per change for visits whose customer was told
+        another technician's name; void the earlier, still pending, such messages."""
+        changed = self.filtered(
+            lambda t: t.fs_is_visit
+            and t.fs_technician_id
+            and t.fs_technician_id != technicians_before.get(t.id)
+            and t.fs_state in reminders.KIND_STATES[reminders.TECHNICIAN]
+        )
+        if not changed:
+            return
+        Message = self.env["fs.visit.message"].sudo()  # sudo: the ledger is written by the system
+        Message.search(
+            [
+                ("task_id", "in", changed.ids),
+                ("kind", "=", reminders.TECHNICIAN),
+                ("state", "in", ("planned", "queued")),
+            ]
+        )._fs_void(self.env._("replaced by a newer change of technician"))
+        told = changed._fs_told_technicians()
+        changed = changed.filtered(lambda t: told[t.id] and told[t.id] != t.fs_technician_id)
+        if not changed:
+            return
+        latest = changed._fs_latest_promises()
+        now = fields.Datetime.now()
+        vals_list = []
+        for visit in changed:
+            zone, zone_note = visit._fs_zone()
+            site = visit.fs_site_id
+            expires = max(visit.fs_window_start or now, now)
+            timing = reminders.fit_quiet_hours(
+                now, expires, zone, site.fs_quiet_from, site.fs_quiet_until, urgent=False
+            )
+            promise = latest.get(visit.id)
+            # One row per change: the schedule version moves with every technician change.
+            key = f"{reminders.TECHNICIAN}:{visit.fs_schedule_version}"
+            vals_list.append(
+                {
+                    "task_id": visit.id,
+                    "partner_id": site.id,
+                    "kind": reminders.TECHNICIAN,
+                    "key": key,
+                    "version": promise.id if promise else 0,
+                    "promise_id": promise.id if promise else False,
+                    **self._fs_timing_values(
+                        timing, expires, zone_note and f"{zone_note}: {zone.key} used"
                     ),
                 }
             )

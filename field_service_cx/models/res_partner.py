@@ -48,6 +48,50 @@ class ResPartner(models.Model):
     fs_phone_problem = fields.Char("Phone problem", compute="_compute_fs_phones", store=True)
     fs_visit_ids = fields.One2many("project.task", "fs_site_id", string="Visits at this site")
     fs_visit_count = fields.Integer("Visits", compute="_compute_fs_visit_count")
+    # The customer view (Field Service › Customers): everything of the customer in one screen.
+    fs_is_customer = fields.Boolean(
+        "Field-service customer",
+        compute="_compute_fs_customer_view",
+        search="_search_fs_is_customer",
+        help="Has visits (at any of its sites) or leads.",
+    )
+    fs_phone_search = fields.Char(
+        "Phone (any format)",
+        compute="_compute_fs_customer_view",
+        search="_search_fs_phone_search",
+        help="Finds a number however it is written: 06 12 34 56 78, +33612345678, 0033 6…",
+    )
+    fs_upcoming_visit_ids = fields.Many2many(
+        "project.task", string="Upcoming visits", compute="_compute_fs_customer_view"
+    )
+    fs_past_visit_ids = fields.Many2many(
+        "project.task", string="Past visits", compute="_compute_fs_customer_view"
+    )
+    fs_upcoming_visit_count = fields.Integer(
+        "Upcoming visit count", compute="_compute_fs_customer_view"
+    )
+    fs_open_lead_ids = fields.Many2many(
+        "crm.lead",
+        string="Open leads",
+        compute="_compute_fs_open_leads",
+        groups="field_service_cx.group_fs_dispatcher",
+    )
+    fs_open_lead_count = fields.Integer(
+        "Open lead count",
+        compute="_compute_fs_open_leads",
+        groups="field_service_cx.group_fs_dispatcher",
+    )
+    fs_customer_message_ids = fields.Many2many(
+        "fs.visit.message",
+        string="Messages sent",
+        compute="_compute_fs_customer_messages",
+        groups="field_service_cx.group_fs_dispatcher",
+    )
+    fs_customer_message_count = fields.Integer(
+        "Messages sent count",
+        compute="_compute_fs_customer_messages",
+        groups="field_service_cx.group_fs_dispatcher",
+    )
     fs_geo_failed_at = fields.Datetime(
         "Geolocation failed at",
         compute="_compute_fs_geo_failure",
@@ -93,6 +137,139 @@ class ResPartner(models.Model):
             partner.fs_visit_count = sum(
                 count for site, count in counts.items() if site.commercial_partner_id == partner
             ) or counts.get(partner, 0)
+
+    # ---- the customer view -----------------------------------------------------------------
+
+    def _fs_customer_visit_domain(self):
+        return [("fs_is_visit", "=", True), ("fs_site_id", "child_of", self.ids)]
+
+    def _fs_customer_visits(self):
+        """{partner: its visits and its sites' visits}, latest first, in one search."""
+        ids = [partner.id for partner in self if partner.id]
+        visits = self.env["project.task"]
+        if ids:
+            visits = visits.search(
+                [("fs_is_visit", "=", True), ("fs_site_id", "child_of", ids)],
+                order="fs_window_start desc, id desc",
+            )
+        return {
+            partner: visits.filtered(
+                lambda v, p=partner: p.id
+                and (v.fs_site_id == p or v.fs_site_id.commercial_partner_id == p)
+            )
+            for partner in self
+        }
+
+    def _compute_fs_customer_view(self):
+        """Upcoming visits soonest first (unscheduled last), past ones latest first."""
+        for partner, visits in self._fs_customer_visits().items():
+            upcoming = visits.filtered(lambda v: v.fs_state in vs.OPEN_STATES)
+            partner.fs_is_customer = bool(visits)
+            partner.fs_phone_search = partner.phone or partner.mobile or False
+            partner.fs_upcoming_visit_ids = upcoming.sorted(
+                lambda v: (not v.fs_window_start, v.fs_window_start or fields.Datetime.now())
+            )
+            partner.fs_past_visit_ids = visits - upcoming
+            partner.fs_upcoming_visit_count = len(upcoming)
+
+    def _compute_fs_open_leads(self):
+        ids = [partner.id for partner in self if partner.id]
+        leads = self.env["crm.lead"]
+        if ids:
+            leads = leads.search(
+                [
+                    ("partner_id", "child_of", ids),
+                    ("type", "=", "opportunity"),
+                    ("stage_id.is_won", "=", False),
+                ]
+            )
+        for partner in self:
+            mine = leads.filtered(
+                lambda lead, p=partner: p.id
+                and (lead.partner_id == p or lead.partner_id.commercial_partner_id == p)
+            )
+            partner.fs_open_lead_ids = mine
+            partner.fs_open_lead_count = len(mine)
+
+    def _compute_fs_customer_messages(self):
+        """The ledger rows that went out (or tried to) for the customer's visits."""
+        visits = self._fs_customer_visits()
+        every = self.env["project.task"].union(*visits.values())
+        rows = self.env["fs.visit.message"]
+        if every:
+            rows = rows.search(
+                [("task_id", "in", every.ids), ("state", "in", ("queued", "sent", "failed"))],
+                order="sent_at desc, id desc",
+            )
+        for partner in self:
+            mine = rows.filtered(lambda row, m=visits[partner]: row.task_id in m)
+            partner.fs_customer_message_ids = mine
+            partner.fs_customer_message_count = len(mine)
+
+    def _search_fs_is_customer(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search field-service customers with = or !=."))
+        Task = self.env["project.task"]
+        sites = Task._read_group([("fs_is_visit", "=", True)], ["fs_site_id"])
+        site_ids = {site.id for (site,) in sites if site}
+        customers = self.browse(site_ids).commercial_partner_id.ids
+        leads = self.env["crm.lead"]._read_group(
+            [("type", "=", "opportunity"), ("partner_id", "!=", False)], ["partner_id"]
+        )
+        ids = site_ids | set(customers) | {partner.id for (partner,) in leads}
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", list(ids))]
+
+    def _search_fs_phone_search(self, operator, value):
+        """The number in E.164 (read in the company's country when national), compared with the
+        sanitized and E.164 numbers; else core's search by digits (phone_validation)."""
+        if not isinstance(value, str) or not value.strip():
+            return [("phone_mobile_search", operator, value)]
+        country = self.env.company.country_id.code
+        number = phones.check_phone(value, country).e164
+        if not number:
+            return [("phone_mobile_search", operator, value)]
+        return [
+            "|",
+            "|",
+            "|",
+            ("phone_sanitized", "=", number),
+            ("fs_phone_e164", "=", number),
+            ("fs_mobile_e164", "=", number),
+            ("phone_mobile_search", "ilike", value),
+        ]
+
+    def _fs_customer_form_action(self):
+        """This customer in the customer view (its Field service page first)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "field_service_cx.action_fs_customers"
+        )
+        action.update(
+            res_id=self.id,
+            view_mode="form",
+            views=[(self.env.ref("field_service_cx.res_partner_view_form_fs_customer").id, "form")],
+        )
+        return action
+
+    def action_fs_view_open_leads(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_lead_action_pipeline")
+        action["domain"] = [("id", "in", self.fs_open_lead_ids.ids)]
+        action["context"] = {"default_partner_id": self.id}
+        action["view_mode"] = "list,kanban,form"
+        action.pop("views", None)
+        return action
+
+    def action_fs_view_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "field_service_cx.action_fs_messages_to_check"
+        )
+        action["name"] = self.env._("Messages sent")
+        action["domain"] = [("id", "in", self.fs_customer_message_ids.ids)]
+        action["context"] = {}
+        return action
 
     @api.constrains("phone", "mobile", "country_id")
     def _check_fs_phone_numbers(self):

@@ -6,3 +6,4 @@ from . import test_demo, test_dispatcher, test_geolocation, test_parts_pickup
 from . import test_schedule_version
 from . import test_technician_screen
 from . import test_cant_finish
+from . import test_office_customer

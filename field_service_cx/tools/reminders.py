@@ -35,6 +35,7 @@ NOT_HOME = "not_home"
 UNFINISHED = "unfinished"
 RESCHEDULED = "rescheduled"
 CANCELLED = "cancelled"
+TECHNICIAN = "technician"
 
 KINDS = [
     (CONFIRMATION, "Booking confirmation"),
@@ -46,9 +47,12 @@ KINDS = [
     (UNFINISHED, "Follow-up needed"),
     (RESCHEDULED, "Reschedule acknowledgement"),
     (CANCELLED, "Cancellation acknowledgement"),
+    (TECHNICIAN, "New technician"),
 ]
 # Messages about the promised window: replaced (voided) when a new window is promised.
 WINDOW_KINDS = (CONFIRMATION, REMINDER, RESCHEDULED, DELAY)
+# Messages that tell the customer who comes: a later change of technician is announced.
+NAMING_KINDS = (CONFIRMATION, REMINDER, TECHNICIAN)
 # Messages that cannot wait for the morning: sent even in quiet hours.
 URGENT_KINDS = (ON_THE_WAY, DELAY, NOT_HOME)
 # The event message planned when a promise of this source is recorded.
@@ -69,6 +73,7 @@ KIND_STATES = {
     NOT_HOME: ("not_home",),
     UNFINISHED: ("unfinished",),
     CANCELLED: ("cancelled",),
+    TECHNICIAN: ("scheduled", "confirmed"),
 }
 # How long an event message stays useful after its event.
 EVENT_LIFETIME = {

@@ -108,4 +108,17 @@ class ProjectTask(models.Model):
             % {"line": dispute.line_label, "reason": reason},
             subtype_xmlid="mail.mt_note",
         )
+        self._fs_tell_office(
+            lambda env: env._(
+                "The customer questions the report: %(line)s", line=dispute.line_label
+            ),
+            lambda env: [
+                env._(
+                    "%(customer)s questions %(line)s on the service report.",
+                    customer=self.partner_id.display_name or "-",
+                    line=dispute.line_label,
+                ),
+                env._("Reason: %(reason)s", reason=reason),
+            ],
+        )
         return dispute

@@ -489,6 +489,7 @@ class ProjectTask(models.Model):
         if self.fs_technician_id.id not in chosen.technicians:
             values["fs_technician_id"] = chosen.technicians[0]
         before = self.fs_window_display
+        old_window = (self.fs_window_start, self.fs_window_end)
         # sudo: the customer moves their own visit through this checked method only.
         visit = self.sudo().with_context(fs_promise_source="customer")
         visit.write(values)
@@ -501,7 +502,28 @@ class ProjectTask(models.Model):
             author_id=self.partner_id.id or None,
             subtype_xmlid="mail.mt_note",
         )
+        visit._fs_tell_office(
+            lambda env: env._(
+                "The customer moved the visit to %(after)s", after=self._fs_office_window(env)
+            ),
+            lambda env: [
+                env._(
+                    "%(customer)s moved the visit from %(before)s to %(after)s.",
+                    customer=self.partner_id.display_name or "-",
+                    before=self._fs_office_window(env, *old_window),
+                    after=self._fs_office_window(env),
+                ),
+                env._("Technician: %(name)s", name=self.fs_technician_id.name or "-"),
+            ],
+        )
         return True
+
+    def _fs_office_window(self, env, start=None, end=None):
+        """The window (the visit's, or ``start``-``end``) as the office reads it in ``env``."""
+        start, end = (start, end) if start else (self.fs_window_start, self.fs_window_end)
+        if not (start and end):
+            return env._("without a time")
+        return windows.format_window(start, end, self._fs_zone()[0], env.lang)
 
     @staticmethod
     def _fs_portal_version(version_text):
@@ -521,11 +543,26 @@ class ProjectTask(models.Model):
             raise UserError(problem)
         # sudo: the customer cancels their own visit through this checked method only.
         visit = self.sudo()
+        window = (self.fs_window_start, self.fs_window_end)
         visit._fs_move(vs.CANCELLED, {"fs_cancel_reason": reason})
         visit.message_post(
             body=self.env._("The customer cancelled the visit: %(reason)s", reason=reason),
             author_id=self.partner_id.id or None,
             subtype_xmlid="mail.mt_note",
+        )
+        visit._fs_tell_office(
+            lambda env: env._(
+                "The customer cancelled the visit of %(window)s",
+                window=self._fs_office_window(env, *window),
+            ),
+            lambda env: [
+                env._(
+                    "%(customer)s cancelled the visit of %(window)s.",
+                    customer=self.partner_id.display_name or "-",
+                    window=self._fs_office_window(env, *window),
+                ),
+                env._("Reason: %(reason)s", reason=reason),
+            ],
         )
         return True
 

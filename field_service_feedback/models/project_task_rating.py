@@ -1,6 +1,7 @@
 import hashlib
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.addons.field_service_cx.tools import visit_states as vs
@@ -145,7 +146,9 @@ class ProjectTask(models.Model):
                 stars=feedback.stars,
                 nps=feedback.nps,
             ),
-            note=plaintext2html(feedback.comment),  # the customer typed text, not HTML
+            # The customer typed text, not HTML; the link opens the visit.
+            note=plaintext2html(feedback.comment or "")
+            + Markup("<p>%s</p>") % self._get_html_link(),
         )
         rating.write({"fs_followup_state": "open", "fs_followup_deadline": deadline})
 

@@ -19,3 +19,5 @@ from . import test_visit_link_lifetime
 from . import test_booking_rule
 from . import test_customer_languages
 from . import test_visit_unfinished
+from . import test_office_hears
+from . import test_office_tours

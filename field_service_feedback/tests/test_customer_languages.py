@@ -15,7 +15,8 @@ ADDONS = ("field_service_cx", "field_service_routing", "field_service_feedback")
 # Segments of every SMS kind: one where the alphabet allows (GSM-7); Hungarian needs UCS-2
 # (70 characters a segment), where the booking (window and technician) takes three.
 SMS_SEGMENTS = {"en_US": 1, "fr_FR": 1, "fi_FI": 1, "de_DE": 1, "hu_HU": 2}
-SMS_SEGMENTS_EXCEPT = {("hu_HU", "confirmation"): 3}
+# Hungarian is sent as UCS-2 (67 characters a part): the messages naming the technician take 3.
+SMS_SEGMENTS_EXCEPT = {("hu_HU", "confirmation"): 3, ("hu_HU", "technician"): 3}
 LANGS = {
     "fr_FR": ("fr", "10:00", "15:30"),
     "fi_FI": ("fi", "10.00", "15.30"),
