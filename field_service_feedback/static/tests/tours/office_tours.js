@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("fs_office_hears_the_customer", {
     steps: () => [
         {
             content: "the dispatcher lands on the dispatch board",
-            trigger: ".o_calendar_container .o_calendar_widget",
+            trigger: ".o_fs_board .o_fs_board_axis",
         },
         {
             trigger: ".o_menu_systray i[aria-label='Activities']",
