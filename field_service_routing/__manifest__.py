@@ -15,6 +15,10 @@
         "views/res_config_settings_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "field_service_routing/static/src/js/fs_plan_live.js",
+            "field_service_routing/static/src/js/fs_plan_live.xml",
+        ],
         "web.assets_tests": [
             "field_service_routing/static/tests/tours/*.js",
         ],

@@ -4,3 +4,4 @@ from . import test_route_plan_solve
 from . import test_travel_matrix
 from . import test_demo_day
 from . import test_route_plan_apply
+from . import test_route_plan_live
