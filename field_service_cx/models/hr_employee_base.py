@@ -97,9 +97,11 @@ class HrEmployeeBase(models.AbstractModel):
         action = self.env["ir.actions.act_window"]._for_xml_id("field_service_cx.action_fs_visits")
         day_list = self.env.ref("field_service_cx.project_task_view_list_fs_day")
         visit_form = self.env.ref("field_service_cx.project_task_view_form_fs_visit")
+        title = self.env._("%(technician)s's day", technician=self.name)
         action.update(
             {
-                "name": self.env._("%(technician)s's day", technician=self.name),
+                "name": title,
+                "display_name": title,
                 "domain": [
                     ("fs_is_visit", "=", True),
                     ("fs_technician_id", "=", self.id),
@@ -151,8 +153,9 @@ class HrEmployeeBase(models.AbstractModel):
                 employee.fs_status = "off"
             else:
                 employee.fs_status = "available"
-        # Working, idle and the next visit's departure well past: the dispatcher should call.
-        idle = self.filtered(lambda e: e.fs_status == "available")
+        # Idle while today's next visit should have been left for: the dispatcher should call
+        # (whatever the hours say: the visit is booked).
+        idle = self.filtered(lambda e: e.fs_status in ("available", "off"))
         late = set(
             # sudo: like the states above, colleagues' flags only, never their visits' details.
             self.env["project.task"]

@@ -5,3 +5,4 @@ from . import test_visit_constraints
 from . import test_demo, test_dispatcher, test_geolocation, test_parts_pickup
 from . import test_schedule_version
 from . import test_technician_screen
+from . import test_live_status
