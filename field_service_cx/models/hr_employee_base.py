@@ -49,7 +49,11 @@ class HrEmployeeBase(models.AbstractModel):
         "project.task", string="Next visit", compute="_compute_fs_live_day"
     )
     fs_next_window = fields.Char("Next window", compute="_compute_fs_live_day")
-    fs_next_eta = fields.Datetime("Next ETA", compute="_compute_fs_live_day")
+    fs_next_eta = fields.Datetime(
+        "ETA",
+        compute="_compute_fs_live_day",
+        help="The re-timed arrival where the technician is driving to, else at the next visit.",
+    )
     fs_is_late_to_start = fields.Boolean("Late to start", compute="_compute_fs_live_day")
     fs_at_risk_visit_id = fields.Many2one(
         "project.task", string="At risk", compute="_compute_fs_live_day"
@@ -79,12 +83,14 @@ class HrEmployeeBase(models.AbstractModel):
             counted = visits.filtered(lambda v: v.fs_state != vs.CANCELLED)
             current = visits.filtered(lambda v: v.fs_state in (vs.EN_ROUTE, vs.ON_SITE))[:1]
             upcoming = visits.filtered(lambda v: v.fs_state in (vs.SCHEDULED, vs.CONFIRMED))
-            following = current if current.fs_state == vs.EN_ROUTE else upcoming[:1]
+            following = upcoming[:1]
+            # The arrival that matters now: where they drive to, else the next visit.
+            heading = current if current.fs_state == vs.EN_ROUTE else following
             at_risk = visits.filtered("fs_is_late_risk")
             employee.fs_current_visit_id = current
             employee.fs_next_visit_id = following
-            employee.fs_next_window = following.fs_window_display or False
-            employee.fs_next_eta = following.fs_eta
+            employee.fs_next_window = following.fs_window_day_display or False
+            employee.fs_next_eta = heading.fs_eta
             employee.fs_is_late_to_start = bool(not current and upcoming[:1].fs_is_late_to_start)
             employee.fs_at_risk_visit_id = at_risk[:1]
             employee.fs_at_risk_count = len(at_risk)
