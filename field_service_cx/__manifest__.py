@@ -53,6 +53,7 @@
             "field_service_cx/static/src/scss/fs_day.scss",
             "field_service_cx/static/src/js/stale_visit_error.js",
             "field_service_cx/static/src/js/fs_dispatch_calendar.js",
+            "field_service_cx/static/src/js/fs_live_status.js",
             "field_service_cx/static/src/js/fs_photo_capture.js",
             "field_service_cx/static/src/xml/fs_photo_capture.xml",
             "field_service_cx/static/src/js/fs_part_barcode.js",

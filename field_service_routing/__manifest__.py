@@ -21,6 +21,8 @@
         "web.assets_backend": [
             "field_service_routing/static/src/dispatch_board/*",
             "field_service_routing/static/src/route_map/*",
+            "field_service_routing/static/src/js/fs_plan_live.js",
+            "field_service_routing/static/src/js/fs_plan_live.xml",
         ],
         "web.assets_tests": [
             "field_service_routing/static/tests/tours/*.js",

@@ -1,3 +1,4 @@
+import logging
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
@@ -8,9 +9,11 @@ from odoo.tools import SQL, format_date
 from odoo.tools.mail import html_to_inner_content, plaintext2html
 
 from ..exceptions import StaleVisitError
-from ..tools import booking, geo, windows
+from ..tools import booking, geo, live, windows
 from ..tools import skills as skill_rules
 from ..tools import visit_states as vs
+
+_logger = logging.getLogger(__name__)
 
 # What a technician (who is not a dispatcher) may change on a visit: the field work.
 TECHNICIAN_FIELDS = {
@@ -39,6 +42,14 @@ TECHNICIAN_FIELDS = {
 SCHEDULE_FIELDS = {"fs_window_start", "fs_window_end", "fs_technician_id"}
 # What the booking rule is told when no addon says otherwise (feedback: its portal settings).
 BOOKING_SETTINGS = {"per_window": 1, "parts_lead_hours": 24.0}
+# Live flags: the company's minutes (settings), the states each flag watches, the refresh batch.
+LATE_TO_START_PARAM = "field_service_cx.late_to_start_minutes"
+AT_RISK_MARGIN_PARAM = "field_service_cx.at_risk_margin_minutes"
+NOT_LEFT_STATES = (vs.SCHEDULED, vs.CONFIRMED)
+NOT_ARRIVED_STATES = (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE)
+LIVE_FLAGS_BATCH = 500
+# A change of any of these reaches the live screens (plan form, live status) through the bus.
+LIVE_FIELDS = {"fs_state", "fs_eta", "fs_technician_id", "fs_window_start", "fs_window_end"}
 # Timestamps written when a visit enters a state.
 STATE_TIMESTAMPS = {
     vs.EN_ROUTE: "fs_en_route_at",
@@ -253,11 +264,27 @@ class ProjectTask(models.Model):
         compute="_compute_fs_earlier_open_visit_id",
         help="An earlier visit of the same technician's day that is not finished yet.",
     )
+    fs_planned_departure = fields.Datetime(
+        "Planned departure",
+        copy=False,
+        help="When the technician should leave for this visit, from the applied day plan.",
+    )
+    # Stored so that filters and the live status are plain domains; time moves them on, so the
+    # live-flags cron recomputes them every few minutes.
     fs_is_late_risk = fields.Boolean(
         "Late / at risk",
-        compute="_compute_fs_is_late_risk",
-        search="_search_fs_is_late_risk",
-        help="Open and not arrived while its window has ended, or its ETA is after the window.",
+        compute="_compute_fs_live_flags",
+        store=True,
+        index="btree_not_null",
+        help="Not arrived, and its projected arrival (the re-timed ETA, or now) is later than the "
+        "margin before its window ends: flagged before the window is missed.",
+    )
+    fs_is_late_to_start = fields.Boolean(
+        "Late to start",
+        compute="_compute_fs_live_flags",
+        store=True,
+        index="btree_not_null",
+        help="Not on the way several minutes (a setting) after the planned departure.",
     )
 
     # ---- computes -------------------------------------------------------------------------
@@ -574,34 +601,113 @@ class ProjectTask(models.Model):
         wants_ready = (operator == "=") == bool(value)
         return [("id", "not in" if wants_ready else "in", not_ready.ids)]
 
-    @api.depends("fs_state", "fs_window_end", "fs_eta")
-    def _compute_fs_is_late_risk(self):
+    @api.depends(
+        "fs_state",
+        "fs_window_start",
+        "fs_window_end",
+        "fs_eta",
+        "fs_planned_departure",
+        "fs_planned_travel_minutes",
+    )
+    def _compute_fs_live_flags(self):
         now = fields.Datetime.now()
+        grace, margin = self._fs_live_minutes()
         for task in self:
-            task.fs_is_late_risk = task._fs_late_risk(now)
+            task.fs_is_late_risk = task.fs_state in NOT_ARRIVED_STATES and live.is_at_risk(
+                now,
+                task.fs_eta,
+                task.fs_window_end,
+                arrived=False,
+                margin_minutes=margin,
+            )
+            departure = live.planned_departure(
+                task.fs_window_start, task.fs_planned_departure, task.fs_planned_travel_minutes
+            )
+            task.fs_is_late_to_start = task.fs_state in NOT_LEFT_STATES and live.is_late_to_start(
+                now, departure, started=False, grace_minutes=grace
+            )
 
-    def _fs_late_risk(self, now):
-        """Open, not arrived, and either past its window or planned to arrive after it."""
-        if self.fs_state not in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE) or not self.fs_window_end:
-            return False
-        return self.fs_window_end < now or bool(self.fs_eta and self.fs_eta > self.fs_window_end)
+    @api.model
+    def _fs_live_minutes(self):
+        """(late-to-start grace, at-risk margin) in minutes, from the settings."""
+        # sudo: two numbers of the company's settings, read for any user's visits.
+        params = self.env["ir.config_parameter"].sudo()
 
-    def _search_fs_is_late_risk(self, operator, value):
-        if operator not in ("=", "!="):
-            raise UserError(self.env._("Search lateness with = or !=."))
-        now = fields.Datetime.now()
-        candidates = self.search(
-            [
-                ("fs_state", "in", [vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE]),
-                ("fs_window_end", "!=", False),
-                "|",
-                ("fs_window_end", "<", now),
-                ("fs_eta", "!=", False),
-            ]
+        def minutes(key, default):
+            try:
+                return max(int(params.get_param(key, default)), 0)
+            except ValueError:
+                return default
+
+        return (
+            minutes(LATE_TO_START_PARAM, live.DEFAULT_LATE_TO_START_MINUTES),
+            minutes(AT_RISK_MARGIN_PARAM, live.DEFAULT_AT_RISK_MARGIN_MINUTES),
         )
-        late = candidates.filtered(lambda task: task._fs_late_risk(now))
-        wants_late = (operator == "=") == bool(value)
-        return [("id", "in" if wants_late else "not in", late.ids)]
+
+    @api.model
+    def _cron_fs_refresh_live_flags(self):
+        """Raise the flags that time raised since the last run (the fields' own changes already
+        recompute them), batch by batch; a batch that fails is retried visit by visit, and a
+        visit that fails is logged and left."""
+        now = fields.Datetime.now()
+        grace, margin = self._fs_live_minutes()
+        due = self.search(
+            [
+                "|",
+                "&",
+                ("fs_is_late_risk", "=", False),
+                "&",
+                ("fs_state", "in", NOT_ARRIVED_STATES),
+                ("fs_window_end", "<", now + timedelta(minutes=margin)),
+                "&",
+                ("fs_is_late_to_start", "=", False),
+                "&",
+                ("fs_state", "in", NOT_LEFT_STATES),
+                ("fs_window_start", "<", now + timedelta(days=1)),
+            ],
+            order="id",
+        )
+        changed = self.browse()
+        for start in range(0, len(due), LIVE_FLAGS_BATCH):
+            batch = due[start : start + LIVE_FLAGS_BATCH]
+            try:
+                with self.env.cr.savepoint():
+                    changed |= batch._fs_recompute_live_flags()
+            except Exception:  # one bad visit must not stop the batch: retry one by one
+                for visit in batch:
+                    try:
+                        with self.env.cr.savepoint():
+                            changed |= visit._fs_recompute_live_flags()
+                    except Exception:
+                        _logger.warning(
+                            "Live flags of visit %s not refreshed", visit.id, exc_info=True
+                        )
+        changed._fs_notify_live()
+        self.env["ir.cron"]._notify_progress(done=len(due), remaining=0)
+        return changed
+
+    def _fs_recompute_live_flags(self):
+        """Recompute the flags of these visits now; the visits whose flags changed."""
+        before = {task.id: (task.fs_is_late_risk, task.fs_is_late_to_start) for task in self}
+        self.env.add_to_compute(self._fields["fs_is_late_risk"], self)
+        self.env.add_to_compute(self._fields["fs_is_late_to_start"], self)
+        self.flush_recordset(["fs_is_late_risk", "fs_is_late_to_start"])
+        return self.filtered(
+            lambda task: before[task.id] != (task.fs_is_late_risk, task.fs_is_late_to_start)
+        )
+
+    def _fs_notify_live(self):
+        """Tell the dispatchers' open screens that these visits' day changed (bus)."""
+        if not self:
+            return
+        technicians = self.fs_technician_id.ids
+        dispatchers = self.env.ref("field_service_cx.group_fs_dispatcher", raise_if_not_found=False)
+        if not dispatchers:
+            return
+        # sudo: the group's members are who hears it; only visit ids and technician ids are sent.
+        dispatchers.sudo().users._bus_send(
+            "field_service_cx/live", {"visit_ids": self.ids, "technician_ids": technicians}
+        )
 
     # ---- constraints ----------------------------------------------------------------------
 
@@ -712,6 +818,8 @@ class ProjectTask(models.Model):
                 and (t.fs_window_start, t.fs_window_end) != window_before[t.id]
             )
             moved._fs_record_promises(self.env.context.get("fs_promise_source", "company"))
+        if LIVE_FIELDS & vals.keys():
+            self.filtered("fs_is_visit")._fs_notify_live()
         return result
 
     def _fs_booking_moves(self, vals):

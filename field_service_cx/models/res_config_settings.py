@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import reminders
+from ..tools import live, reminders
 from .fs_message import CADENCE_PARAM
+from .project_task import AT_RISK_MARGIN_PARAM, LATE_TO_START_PARAM
 from .project_task_messages import DEFAULT_HOLD_MINUTES, HOLD_PARAM
 
 
@@ -22,6 +23,19 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=HOLD_PARAM,
         default=DEFAULT_HOLD_MINUTES,
         help="How long the technician waits once the customer is told they are at the door.",
+    )
+    fs_late_to_start_minutes = fields.Integer(
+        "Late to start after (min)",
+        config_parameter=LATE_TO_START_PARAM,
+        default=live.DEFAULT_LATE_TO_START_MINUTES,
+        help="A technician not on the way this long after the planned departure is flagged.",
+    )
+    fs_at_risk_margin_minutes = fields.Integer(
+        "At-risk margin (min)",
+        config_parameter=AT_RISK_MARGIN_PARAM,
+        default=live.DEFAULT_AT_RISK_MARGIN_MINUTES,
+        help="A visit is at risk when its projected arrival is later than this before its "
+        "window ends.",
     )
     default_fs_quiet_from = fields.Float(
         "Quiet hours from", default_model="res.partner", help="Default for new contacts."
@@ -44,4 +58,15 @@ class ResConfigSettings(models.TransientModel):
             if not 0 <= settings.fs_not_home_hold_minutes <= 240:
                 raise ValidationError(
                     self.env._("The not-home hold must be between 0 and 240 minutes.")
+                )
+
+    @api.constrains("fs_late_to_start_minutes", "fs_at_risk_margin_minutes")
+    def _check_fs_live_minutes(self):
+        for settings in self:
+            if not (
+                0 <= settings.fs_late_to_start_minutes <= 240
+                and 0 <= settings.fs_at_risk_margin_minutes <= 240
+            ):
+                raise ValidationError(
+                    self.env._("Live-operations minutes must be between 0 and 240.")
                 )

@@ -41,9 +41,10 @@ class TestTechnicianStatus(DispatcherCase):
         action = self.env.ref("field_service_cx.action_fs_technicians")
         Board = self.env[action.res_model].with_user(self.user_dispatcher)
         views = Board.get_views(
-            [(action.view_ids.view_id.id, "kanban"), (False, "list"), (False, "search")]
+            [(view.view_id.id, view.view_mode) for view in action.view_ids] + [(False, "search")]
         )
         self.assertIn('name="fs_status"', views["views"]["kanban"]["arch"])
+        self.assertIn('name="fs_next_visit_id"', views["views"]["list"]["arch"])
         # What the web client loads next: the search panel's counters, then the cards.
         search = etree.fromstring(views["views"]["search"]["arch"])
         for field in search.iterfind("searchpanel/field"):

@@ -37,6 +37,8 @@ PLANNABLE_STATES = (vs.TO_SCHEDULE, vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.
 # (a live one holds its row lock and ends solved or failed by then): its worker died. The grace
 # covers building the problem (travel matrix) and storing the stops.
 STUCK_GRACE_S = 120
+# The bus notification a plan form listens to (static/src/js/fs_plan_live.js).
+PLAN_STATE_NOTIFICATION = "field_service_routing/plan_state"
 # Claims of a plan whose worker died before it is failed rather than queued again.
 MAX_SOLVE_ATTEMPTS = 2
 
@@ -121,6 +123,24 @@ class FsRoutePlan(models.Model):
     def _compute_map_data(self):
         for plan in self:
             plan.map_data = self.env["fs.route.map"]._fs_plan_map(plan)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "state" in vals:
+            self._fs_notify_state()
+        return result
+
+    def _fs_notify_state(self):
+        """Tell the dispatchers' open plan forms that these plans' state changed (bus), so a
+        solve that ends in the background shows without a reload."""
+        dispatchers = self.env.ref("field_service_cx.group_fs_dispatcher", raise_if_not_found=False)
+        if not dispatchers:
+            return
+        for plan in self:
+            # sudo: the group's members are who hears it; only the plan's id and state are sent.
+            dispatchers.sudo().users._bus_send(
+                PLAN_STATE_NOTIFICATION, {"id": plan.id, "state": plan.state}
+            )
 
     @api.constrains("time_limit_s")
     def _check_time_limit_s(self):

@@ -78,6 +78,8 @@ class FsRouteStop(models.Model):
             "fs_technician_id": self.technician_id.id,
             "fs_route_sequence": self.sequence,
             "fs_eta": self.arrival,
+            "fs_planned_departure": self.arrival
+            and fields.Datetime.subtract(self.arrival, minutes=self.travel_minutes),
             "fs_planned_travel_minutes": self.travel_minutes,
             "fs_planned_travel_km": self.travel_km,
         }

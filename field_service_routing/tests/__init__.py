@@ -6,3 +6,4 @@ from . import test_demo_day
 from . import test_route_plan_apply
 from . import test_dispatch_board
 from . import test_route_map
+from . import test_route_plan_live
