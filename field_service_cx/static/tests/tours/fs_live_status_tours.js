@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("fs_live_status", {
     steps: () => [
         {
             content: "the dispatcher lands on the dispatch board",
-            trigger: ".o_calendar_container .o_calendar_widget",
+            trigger: ".o_calendar_container .o_calendar_widget, .o_fs_board .o_fs_board_axis",
         },
         stepUtils.showAppsMenuItem(),
         {
