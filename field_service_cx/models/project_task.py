@@ -938,9 +938,15 @@ class ProjectTask(models.Model):
         """Move visits to ``target`` (checked), stamping the time of the step."""
         now = fields.Datetime.now()
         for task in self:
-            problem = vs.move_problem(task.fs_state, target)
-            if problem:
-                raise UserError(problem)
+            if vs.move_problem(task.fs_state, target):
+                labels = dict(task._fields["fs_state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "This visit is “%(current)s”: it cannot become “%(target)s”.",
+                        current=labels[task.fs_state],
+                        target=labels[target],
+                    )
+                )
         values = dict(extra or {}, fs_state=target)
         if target in STATE_TIMESTAMPS:
             values[STATE_TIMESTAMPS[target]] = now

@@ -117,6 +117,16 @@ class Step:
         return self.lead or timedelta(days=self.days)
 
 
+class CadenceError(ValueError):
+    """A cadence that cannot be read: ``code`` says why, ``step`` is the step at fault (the
+    message is English, for logs; models translate the code)."""
+
+    def __init__(self, code: str, step: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.step = step
+
+
 def parse_cadence(text: str | None) -> tuple[Step, ...]:
     """The cadence's steps, longest lead first; ``ValueError`` names the step that is wrong."""
     steps = []
@@ -126,21 +136,33 @@ def parse_cadence(text: str | None) -> tuple[Step, ...]:
             continue
         match = _STEP.match(part)
         if not match:
-            raise ValueError(
+            raise CadenceError(
+                "not_understood",
+                part,
                 f"Reminder step {part!r} is not understood: write e.g. 7d, 1d@18:00, 1h or 30m, "
-                "optionally followed by an expiry such as >2d."
+                "optionally followed by an expiry such as >2d.",
             )
         number, unit, at = int(match["n"]), match["unit"], match["at"]
         if at and unit != "d":
-            raise ValueError(f"Reminder step {part!r}: a time of day (@HH:MM) needs days (d).")
+            raise CadenceError(
+                "time_needs_days",
+                part,
+                f"Reminder step {part!r}: a time of day (@HH:MM) needs days (d).",
+            )
         at_time = None
         if at:
             hour, minute = (int(value) for value in at.split(":"))
             if hour > 23 or minute > 59:
-                raise ValueError(f"Reminder step {part!r}: {at} is not a time of day.")
+                raise CadenceError(
+                    "not_a_time", part, f"Reminder step {part!r}: {at} is not a time of day."
+                )
             at_time = time(hour, minute)
         if number == 0 and not at_time:
-            raise ValueError(f"Reminder step {part!r}: the lead time must be positive.")
+            raise CadenceError(
+                "lead_not_positive",
+                part,
+                f"Reminder step {part!r}: the lead time must be positive.",
+            )
         expire = int(match["exp"]) * _UNITS[match["eunit"]] if match["exp"] else None
         step = Step(
             code=part.split(">")[0],
@@ -150,7 +172,7 @@ def parse_cadence(text: str | None) -> tuple[Step, ...]:
             expire_before=expire,
         )
         if any(other.code == step.code for other in steps):
-            raise ValueError(f"Reminder step {step.code!r} appears twice.")
+            raise CadenceError("twice", step.code, f"Reminder step {step.code!r} appears twice.")
         steps.append(step)
     steps.sort(key=lambda step: (step.nominal_lead(), step.at or time.max), reverse=True)
     return tuple(steps)

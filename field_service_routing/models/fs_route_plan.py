@@ -139,7 +139,15 @@ class FsRoutePlan(models.Model):
                     )
                 )
             # The SVG is built from numbers and escaped names only (tools/route_svg.py).
-            plan.map_svg = routes_svg(routes) or False
+            plan.map_svg = (
+                routes_svg(
+                    routes,
+                    label=self.env._("Routes of the day"),
+                    start_title=self.env._("%(name)s: start"),
+                    stop_title=self.env._("%(name)s: stop %(number)s"),
+                )
+                or False
+            )
 
     @api.constrains("time_limit_s")
     def _check_time_limit_s(self):

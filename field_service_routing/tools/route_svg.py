@@ -20,9 +20,18 @@ class MapRoute:
 
 
 def routes_svg(
-    routes: Sequence[MapRoute], width: int = 640, height: int = 420, pad: int = 24
+    routes: Sequence[MapRoute],
+    width: int = 640,
+    height: int = 420,
+    pad: int = 24,
+    label: str = "Routes of the day",
+    start_title: str = "%(name)s: start",
+    stop_title: str = "%(name)s: stop %(number)s",
 ) -> str:
-    """An inline SVG of ``routes`` (points are (lat, lon)); empty string without points."""
+    """An inline SVG of ``routes`` (points are (lat, lon)); empty string without points.
+
+    ``label`` (the map's accessible name) and the hover titles of starts and stops come in the
+    reader's language from the model."""
     points = [p for route in routes for p in (route.start, *route.stops)]
     if not points:
         return ""
@@ -39,7 +48,7 @@ def routes_svg(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="o_fs_route_map" role="img" aria-label="Routes of the day">',
+        f'class="o_fs_route_map" role="img" aria-label="{escape(label)}">',
         f'<rect width="{width}" height="{height}" fill="#f8fafc" rx="8"/>',
     ]
     for index, route in enumerate(routes):
@@ -52,13 +61,14 @@ def routes_svg(
         sx, sy = xy(route.start)
         parts.append(
             f'<rect x="{sx - 6:.1f}" y="{sy - 6:.1f}" width="12" height="12" fill="{color}">'
-            f"<title>{escape(route.label)}: start</title></rect>"
+            f"<title>{escape(start_title % {'name': route.label})}</title></rect>"
         )
         for number, stop in enumerate(route.stops, start=1):
             x, y = xy(stop)
+            title = escape(stop_title % {"name": route.label, "number": number})
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="#fff" stroke="{color}" '
-                f'stroke-width="2"><title>{escape(route.label)}: stop {number}</title></circle>'
+                f'stroke-width="2"><title>{title}</title></circle>'
                 f'<text x="{x:.1f}" y="{y + 3.5:.1f}" font-size="10" text-anchor="middle" '
                 f'fill="{color}" font-family="sans-serif">{number}</text>'
             )
