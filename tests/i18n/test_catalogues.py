@@ -36,9 +36,12 @@ def marked_python_strings(addon):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             first = node.args[0]
-            if name in ("_", "_lt") and isinstance(first, ast.Constant):
-                if isinstance(first.value, str):
-                    found.add(first.value)
+            if (
+                name in ("_", "_lt")
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
+                found.add(first.value)
     return found
 
 
