@@ -932,7 +932,7 @@ class ProjectTask(models.Model):
     def _fs_zone(self):
         """The visit's zone and a note; UTC when none is known (``fs_zone_problem`` says so)."""
         zone, note = windows.find_zone(*self._fs_zone_names())
-        return (zone, note) if zone else (windows.UTC, note or "no time zone")
+        return (zone, note) if zone else (windows.UTC, note or self.env._("no time zone"))
 
     def _fs_move(self, target, extra=None):
         """Move visits to ``target`` (checked), stamping the time of the step."""

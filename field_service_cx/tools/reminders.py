@@ -23,6 +23,21 @@ from .visit_states import LABELS
 
 UTC = ZoneInfo("UTC")
 
+
+def _lt(text: str) -> str:
+    """Marks a text for the translation template (Odoo's exporter reads ``_lt``); models show
+    it through ``env._`` in the reader's language."""
+    return text
+
+
+# Why a contact gets no message, or which channel replaced the one they prefer.
+OPTED_OUT = _lt("the customer opted out of visit messages")
+UNREACHABLE = _lt("no e-mail address and no valid mobile number")
+EMAIL_ONLY = _lt("no valid mobile: e-mail only")
+SMS_ONLY = _lt("no e-mail: SMS only")
+EMAIL_FOR_SMS = _lt("SMS preferred but no valid mobile: e-mail used")
+SMS_FOR_EMAIL = _lt("no e-mail address: SMS used")
+
 DEFAULT_CADENCE = "7d>2d, 1d@18:00>2h, 1h"
 
 # Message kinds (the ledger's key is the kind, plus the step code for reminders).
@@ -321,7 +336,7 @@ def choose_channels(
 ) -> ChannelChoice:
     """The channels to use for one contact, falling back to the one that can reach them."""
     if opted_out:
-        return ChannelChoice((), skip="the customer opted out of visit messages")
+        return ChannelChoice((), skip=OPTED_OUT)
     wanted = {"email": ("email",), "sms": ("sms",), "both": ("email", "sms")}.get(
         preferred or "email", ("email",)
     )
@@ -333,13 +348,13 @@ def choose_channels(
     if usable:
         note = None
         if len(usable) < len(wanted):
-            note = "no valid mobile: e-mail only" if "email" in usable else "no e-mail: SMS only"
+            note = EMAIL_ONLY if "email" in usable else SMS_ONLY
         return ChannelChoice(usable, note=note)
     if "sms" in wanted and has_email:
-        return ChannelChoice(("email",), note="SMS preferred but no valid mobile: e-mail used")
+        return ChannelChoice(("email",), note=EMAIL_FOR_SMS)
     if "email" in wanted and mobile:
-        return ChannelChoice(("sms",), note="no e-mail address: SMS used")
-    return ChannelChoice((), skip="no e-mail address and no valid mobile number")
+        return ChannelChoice(("sms",), note=SMS_FOR_EMAIL)
+    return ChannelChoice((), skip=UNREACHABLE)
 
 
 # ---- delivery follow-up --------------------------------------------------------------------
