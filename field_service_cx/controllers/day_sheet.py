@@ -11,10 +11,10 @@ class FsDaySheet(http.Controller):
             day = fields.Date.to_date(date)
             ids = [int(part) for part in technician_ids.split(",") if part.strip()]
         except ValueError:
-            return request.make_response("Bad date or technician list.", status=400)
+            return request.make_response(request.env._("Bad date or technician list."), status=400)
         if not day or not ids:
             return request.make_response(
-                "A date and at least one technician are needed.", status=400
+                request.env._("A date and at least one technician are needed."), status=400
             )
         technicians = request.env["hr.employee"].browse(ids).exists()
         try:

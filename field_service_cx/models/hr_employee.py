@@ -84,7 +84,10 @@ class HrEmployee(models.Model):
             )
         )
         if open_visits:
-            names = ", ".join(f"{tech.name} ({count} open visits)" for tech, count in open_visits)
+            names = ", ".join(
+                self.env._("%(name)s (%(count)s open visits)", name=tech.name, count=count)
+                for tech, count in open_visits
+            )
             raise UserError(
                 self.env._("These technicians have open visits; reassign them first: %s.") % names
             )

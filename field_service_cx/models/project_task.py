@@ -1158,15 +1158,21 @@ class ProjectTask(models.Model):
     def _fs_zone(self):
         """The visit's zone and a note; UTC when none is known (``fs_zone_problem`` says so)."""
         zone, note = windows.find_zone(*self._fs_zone_names())
-        return (zone, note) if zone else (windows.UTC, note or "no time zone")
+        return (zone, note) if zone else (windows.UTC, note or self.env._("no time zone"))
 
     def _fs_move(self, target, extra=None):
         """Move visits to ``target`` (checked), stamping the time of the step."""
         now = fields.Datetime.now()
         for task in self:
-            problem = vs.move_problem(task.fs_state, target)
-            if problem:
-                raise UserError(problem)
+            if vs.move_problem(task.fs_state, target):
+                labels = dict(task._fields["fs_state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "This visit is “%(current)s”: it cannot become “%(target)s”.",
+                        current=labels[task.fs_state],
+                        target=labels[target],
+                    )
+                )
         values = dict(extra or {}, fs_state=target)
         if target in STATE_TIMESTAMPS:
             values[STATE_TIMESTAMPS[target]] = now

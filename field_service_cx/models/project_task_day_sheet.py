@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools.misc import format_date
 
 from ..tools import day_sheet, windows
 from ..tools import visit_states as vs
@@ -53,7 +54,9 @@ class ProjectTask(models.Model):
                     )
                 )
             days.append((technician.name, stops))
-        return day_sheet.build_day_sheets(self.env._("Day sheet %s") % day, days)
+        return day_sheet.build_day_sheets(
+            self.env._("Day sheet %(day)s", day=format_date(self.env, day)), days, self.env._
+        )
 
     @api.model
     def fs_my_day_summary(self):

@@ -49,8 +49,27 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             try:
                 reminders.parse_cadence(settings.fs_reminder_cadence)
-            except ValueError as error:
-                raise ValidationError(str(error)) from error
+            except reminders.CadenceError as error:
+                raise ValidationError(settings._fs_cadence_error_message(error)) from error
+
+    def _fs_cadence_error_message(self, error):
+        """The cadence error in the reader's language."""
+        step = error.step
+        if error.code == "time_needs_days":
+            return self.env._(
+                "Reminder step %(step)s: a time of day (@HH:MM) needs days (d).", step=step
+            )
+        if error.code == "not_a_time":
+            return self.env._("Reminder step %(step)s: the time of day is not valid.", step=step)
+        if error.code == "lead_not_positive":
+            return self.env._("Reminder step %(step)s: the lead time must be positive.", step=step)
+        if error.code == "twice":
+            return self.env._("Reminder step %(step)s appears twice.", step=step)
+        return self.env._(
+            "Reminder step %(step)s is not understood: write e.g. 7d, 1d@18:00, 1h or 30m, "
+            "optionally followed by an expiry such as >2d.",
+            step=step,
+        )
 
     @api.constrains("fs_not_home_hold_minutes")
     def _check_fs_not_home_hold_minutes(self):

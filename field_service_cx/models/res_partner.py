@@ -1,3 +1,4 @@
+import dataclasses
 import logging
 from datetime import timedelta
 
@@ -114,7 +115,11 @@ class ResPartner(models.Model):
             mobile = phones.check_phone(partner.mobile, country)
             partner.fs_phone_e164 = phone.e164
             partner.fs_mobile_e164 = mobile.e164 if mobile.is_mobile else False
-            partner.fs_phone_problem = "; ".join(filter(None, [phone.problem, mobile.problem]))
+            partner.fs_phone_problem = "; ".join(
+                self.env._("%(number)s: %(reason)s", number=raw, reason=self.env._(check.reason))
+                for raw, check in ((partner.phone, phone), (partner.mobile, mobile))
+                if check.reason
+            )
             if mobile.e164 and not mobile.is_mobile:
                 partner.fs_phone_problem = self.env._("%s is not a mobile number") % partner.mobile
             wants_sms = partner.fs_preferred_channel in ("sms", "both")
@@ -287,11 +292,17 @@ class ResPartner(models.Model):
     def _fs_channel_choice(self):
         """The channels that reach this contact for visit messages (see ``choose_channels``)."""
         self.ensure_one()
-        return reminders.choose_channels(
+        choice = reminders.choose_channels(
             self.fs_preferred_channel,
             bool(email_normalize(self.email or "")),
             self.fs_mobile_e164,
             self.fs_messages_opt_out,
+        )
+        # The rule's texts, in the reader's language (the office reads them on the visit).
+        return dataclasses.replace(
+            choice,
+            skip=choice.skip and self.env._(choice.skip),
+            note=choice.note and self.env._(choice.note),
         )
 
     def action_fs_view_visits(self):

@@ -25,6 +25,23 @@ class TestCustomer(FieldServiceCase):
         self.assertEqual(self.customer.fs_effective_channel, "sms")
         self.assertFalse(self.customer.fs_channel_note)
 
+    def test_the_office_reads_phone_and_channel_problems_in_its_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        prospect = (
+            self.env["res.partner"]
+            .with_context(lang="fr_FR")
+            .create({"name": "Prospect", "country_id": self.env.ref("base.fr").id})
+        )
+        prospect.mobile = "+33 6 12"
+        self.assertEqual(prospect.fs_phone_problem, "+33 6 12 : le numéro est trop court")
+        visit = self.create_visit(partner_id=prospect.id).with_context(lang="fr_FR")
+        visit.invalidate_recordset(["fs_contact_problem"])
+        self.assertEqual(
+            visit.fs_contact_problem,
+            "ni adresse e-mail ni numéro de mobile valide ; ajoutez-en un au site, ou appelez le "
+            "client",
+        )
+
     def test_contact_shows_every_visit(self):
         first = self.create_visit()
         second = self.create_visit(name="Second visit")

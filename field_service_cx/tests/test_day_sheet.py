@@ -36,3 +36,27 @@ class TestDaySheet(FieldServiceCase):
         self.assertTrue(Task._fs_day_sheet_workbook(self.anna, self.day.date()))
         with self.assertRaises(AccessError):
             Task._fs_day_sheet_workbook(self.bob, self.day.date())
+
+    def test_day_sheet_in_the_technicians_language(self):
+        self.env["res.lang"]._activate_lang("fi_FI")
+        visit = self.create_visit(name="First", fs_technician_id=self.anna.id)
+        Task = self.env["project.task"].with_context(lang="fi_FI")
+        book = openpyxl.load_workbook(
+            io.BytesIO(Task._fs_day_sheet_workbook(self.anna, visit.fs_visit_date))
+        )
+        sheet = book["Anna Tech"]
+        self.assertTrue(sheet["A1"].value.startswith("Päivälista "))
+        self.assertEqual(
+            [cell.value for cell in sheet[3]],
+            [
+                "Pysähdys",
+                "Aikaikkuna",
+                "Arvioitu saapuminen",
+                "Asiakas",
+                "Osoite",
+                "Puhelin",
+                "Työ",
+                "Osapakkaus",
+                "Kulkuohjeet",
+            ],
+        )

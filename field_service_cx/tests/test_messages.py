@@ -6,7 +6,7 @@ from lxml import etree
 
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.addons.sms.tests.common import MockSMS
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
@@ -761,3 +761,15 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         per_row = (counts[6] - counts[4]) / 2
         self.assertLessEqual(counts[6], counts[4] + 2 * (counts[4] / 4) + 10, counts)
         self.assertLess(per_row, 60, counts)
+
+    def test_a_wrong_cadence_is_refused_in_the_admins_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        Settings = self.env["res.config.settings"]
+        for cadence, words in [
+            ("7x", "L'étape de rappel 7x n'est pas comprise"),
+            ("1h@18:00", "une heure (@HH:MM) nécessite des jours"),
+            ("1d, 1d", "L'étape de rappel 1d apparaît deux fois."),
+        ]:
+            with self.assertRaises(ValidationError) as caught:
+                Settings.with_context(lang="fr_FR").create({"fs_reminder_cadence": cadence})
+            self.assertIn(words, caught.exception.args[0])

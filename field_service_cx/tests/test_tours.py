@@ -164,3 +164,49 @@ class TestBookingTours(HttpCase, FieldServiceCase):
         visit = self.env["project.task"].search([("name", "=", "Tour new visit")])
         self.assertEqual(visit.project_id, self.project)
         self.assertEqual(visit.partner_id, self.customer)
+
+
+class TranslatedCase(HttpCase, FieldServiceCase):
+    """Users who read the product in their own language (set on the user in the test)."""
+
+    @classmethod
+    def fs_speak(cls, user, lang):
+        cls.env["res.lang"]._activate_lang(lang)
+        cls.env["ir.module.module"]._load_module_terms(["field_service_cx"], [lang], overwrite=True)
+        user.lang = lang
+
+
+@tagged("post_install", "-at_install")
+class TestDispatcherInFrench(TranslatedCase):
+    browser_size = "1440x900"
+
+    def test_french_dispatcher_reads_menus_and_visit_form_in_french(self):
+        self.fs_speak(self.user_dispatcher, "fr_FR")
+        now = datetime.now().replace(microsecond=0, minute=0) + timedelta(days=1)
+        self.create_visit(
+            name="Tour visite chaudière",
+            fs_technician_id=self.anna.id,
+            fs_window_start=now,
+            fs_window_end=now + timedelta(hours=2),
+        )
+        self.start_tour("/odoo", "fs_dispatcher_in_french", login=self.user_dispatcher.login)
+
+
+@tagged("post_install", "-at_install")
+class TestTechnicianInFinnish(TranslatedCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_finnish_technician_reads_my_day_in_finnish(self):
+        self.fs_speak(self.user_anna, "fi_FI")
+        self.user_anna.action_id = False
+        self.user_anna._fs_set_home_action()  # a technician lands on My day
+        now = datetime.now().replace(microsecond=0)
+        self.create_visit(
+            name="Tour kattilahuolto",
+            fs_technician_id=self.anna.id,
+            fs_window_start=now,
+            fs_window_end=now + timedelta(hours=2),
+            fs_access_notes="Ovikoodi 1234",
+        )
+        self.start_tour("/odoo", "fs_technician_in_finnish", login=self.user_anna.login)

@@ -100,7 +100,7 @@ class TestVisit(FieldServiceCase):
         visit.fs_checklist_line_ids.filtered("required").is_done = True
         visit.action_fs_done()
         self.assertEqual((visit.fs_state, visit.state), ("done", "1_done"))
-        with self.assertRaisesRegex(UserError, "done cannot become cancelled"):
+        with self.assertRaisesRegex(UserError, "“Done”: it cannot become “Cancelled”"):
             visit._fs_move("cancelled")
 
     def test_signature_required_by_job_type(self):

@@ -1,23 +1,31 @@
 """The technician's day on paper: one sheet per technician, stops in route order."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import xlsxwriter
 
+
+def _lt(label: str) -> str:
+    """Marks a label for the translation template (Odoo's exporter reads ``_lt``); the model
+    passes ``translate`` (``env._``) to show it in the reader's language."""
+    return label
+
+
 COLUMNS = (
-    ("Stop", 6),
-    ("Window", 14),
-    ("ETA", 8),
-    ("Customer", 24),
-    ("Address", 36),
-    ("Phone", 16),
-    ("Job", 20),
-    ("Parts kit", 34),
-    ("Access notes", 34),
+    (_lt("Stop"), 6),
+    (_lt("Window"), 14),
+    (_lt("ETA"), 8),
+    (_lt("Customer"), 24),
+    (_lt("Address"), 36),
+    (_lt("Phone"), 16),
+    (_lt("Job"), 20),
+    (_lt("Parts kit"), 34),
+    (_lt("Access notes"), 34),
 )
+NO_VISITS = _lt("No visits")
 
 
 @dataclass(frozen=True)
@@ -72,8 +80,13 @@ def summarize_day(stops: Sequence[DayStop]) -> DaySummary:
     )
 
 
-def build_day_sheets(title: str, days: Sequence[tuple[str, Sequence[SheetStop]]]) -> bytes:
-    """An .xlsx with one sheet per (technician name, stops)."""
+def build_day_sheets(
+    title: str,
+    days: Sequence[tuple[str, Sequence[SheetStop]]],
+    translate: Callable[[str], str] = str,
+) -> bytes:
+    """An .xlsx with one sheet per (technician name, stops); ``translate`` turns our labels
+    into the reader's language."""
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"in_memory": True})
     header = book.add_format(
@@ -82,11 +95,11 @@ def build_day_sheets(title: str, days: Sequence[tuple[str, Sequence[SheetStop]]]
     heading = book.add_format({"bold": True, "font_size": 14})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     used = set()
-    for name, stops in days or [("No visits", [])]:
+    for name, stops in days or [(translate(NO_VISITS), [])]:
         sheet_name = _unique_sheet_name(name, used)
         sheet = book.add_worksheet(sheet_name)
         sheet.write(0, 0, f"{title} – {name}", heading)
-        sheet.write_row(2, 0, [label for label, _width in COLUMNS], header)
+        sheet.write_row(2, 0, [translate(label) for label, _width in COLUMNS], header)
         for col, (_label, width) in enumerate(COLUMNS):
             sheet.set_column(col, col, width)
         for row, stop in enumerate(stops, start=3):

@@ -5,12 +5,20 @@ from dataclasses import dataclass
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
+
+def _lt(text: str) -> str:
+    """Marks a reason for the translation template; the model shows it through ``env._``."""
+    return text
+
+
 _REASONS = {
-    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "the country code is not valid",
-    phonenumbers.ValidationResult.TOO_SHORT: "the number is too short",
-    phonenumbers.ValidationResult.TOO_LONG: "the number is too long",
-    phonenumbers.ValidationResult.INVALID_LENGTH: "the number has the wrong length",
+    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: _lt("the country code is not valid"),
+    phonenumbers.ValidationResult.TOO_SHORT: _lt("the number is too short"),
+    phonenumbers.ValidationResult.TOO_LONG: _lt("the number is too long"),
+    phonenumbers.ValidationResult.INVALID_LENGTH: _lt("the number has the wrong length"),
 }
+NO_COUNTRY = _lt("no country: write it with its +country code or set the contact's country")
+NOT_IN_USE = _lt("it is not a number in use in that country")
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
@@ -19,6 +27,7 @@ class PhoneCheck:
     e164: str | None
     is_mobile: bool
     problem: str | None
+    reason: str | None = None  # the problem without the number (ours are marked for translation)
 
 
 def check_phone(raw: str | None, country_code: str | None) -> PhoneCheck:
@@ -30,11 +39,11 @@ def check_phone(raw: str | None, country_code: str | None) -> PhoneCheck:
     except NumberParseException as error:
         reason = str(error).split(") ", 1)[-1].rstrip(".")
         if error.error_type == NumberParseException.INVALID_COUNTRY_CODE and not country_code:
-            reason = "no country: write it with its +country code or set the contact's country"
-        return PhoneCheck(None, False, f"{raw}: {reason}")
+            reason = NO_COUNTRY
+        return PhoneCheck(None, False, f"{raw}: {reason}", reason)
     if not phonenumbers.is_valid_number(number):
         possible = phonenumbers.is_possible_number_with_reason(number)
-        reason = _REASONS.get(possible, "it is not a number in use in that country")
-        return PhoneCheck(None, False, f"{raw}: {reason}")
+        reason = _REASONS.get(possible, NOT_IN_USE)
+        return PhoneCheck(None, False, f"{raw}: {reason}", reason)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return PhoneCheck(e164, phonenumbers.number_type(number) in _MOBILE_TYPES, None)

@@ -23,6 +23,21 @@ from .visit_states import LABELS
 
 UTC = ZoneInfo("UTC")
 
+
+def _lt(text: str) -> str:
+    """Marks a text for the translation template (Odoo's exporter reads ``_lt``); models show
+    it through ``env._`` in the reader's language."""
+    return text
+
+
+# Why a contact gets no message, or which channel replaced the one they prefer.
+OPTED_OUT = _lt("the customer opted out of visit messages")
+UNREACHABLE = _lt("no e-mail address and no valid mobile number")
+EMAIL_ONLY = _lt("no valid mobile: e-mail only")
+SMS_ONLY = _lt("no e-mail: SMS only")
+EMAIL_FOR_SMS = _lt("SMS preferred but no valid mobile: e-mail used")
+SMS_FOR_EMAIL = _lt("no e-mail address: SMS used")
+
 DEFAULT_CADENCE = "7d>2d, 1d@18:00>2h, 1h"
 
 # Message kinds (the ledger's key is the kind, plus the step code for reminders).
@@ -126,6 +141,16 @@ class Step:
         return self.lead or timedelta(days=self.days)
 
 
+class CadenceError(ValueError):
+    """A cadence that cannot be read: ``code`` says why, ``step`` is the step at fault (the
+    message is English, for logs; models translate the code)."""
+
+    def __init__(self, code: str, step: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.step = step
+
+
 def parse_cadence(text: str | None) -> tuple[Step, ...]:
     """The cadence's steps, longest lead first; ``ValueError`` names the step that is wrong."""
     steps = []
@@ -135,21 +160,33 @@ def parse_cadence(text: str | None) -> tuple[Step, ...]:
             continue
         match = _STEP.match(part)
         if not match:
-            raise ValueError(
+            raise CadenceError(
+                "not_understood",
+                part,
                 f"Reminder step {part!r} is not understood: write e.g. 7d, 1d@18:00, 1h or 30m, "
-                "optionally followed by an expiry such as >2d."
+                "optionally followed by an expiry such as >2d.",
             )
         number, unit, at = int(match["n"]), match["unit"], match["at"]
         if at and unit != "d":
-            raise ValueError(f"Reminder step {part!r}: a time of day (@HH:MM) needs days (d).")
+            raise CadenceError(
+                "time_needs_days",
+                part,
+                f"Reminder step {part!r}: a time of day (@HH:MM) needs days (d).",
+            )
         at_time = None
         if at:
             hour, minute = (int(value) for value in at.split(":"))
             if hour > 23 or minute > 59:
-                raise ValueError(f"Reminder step {part!r}: {at} is not a time of day.")
+                raise CadenceError(
+                    "not_a_time", part, f"Reminder step {part!r}: {at} is not a time of day."
+                )
             at_time = time(hour, minute)
         if number == 0 and not at_time:
-            raise ValueError(f"Reminder step {part!r}: the lead time must be positive.")
+            raise CadenceError(
+                "lead_not_positive",
+                part,
+                f"Reminder step {part!r}: the lead time must be positive.",
+            )
         expire = int(match["exp"]) * _UNITS[match["eunit"]] if match["exp"] else None
         step = Step(
             code=part.split(">")[0],
@@ -159,7 +196,7 @@ def parse_cadence(text: str | None) -> tuple[Step, ...]:
             expire_before=expire,
         )
         if any(other.code == step.code for other in steps):
-            raise ValueError(f"Reminder step {step.code!r} appears twice.")
+            raise CadenceError("twice", step.code, f"Reminder step {step.code!r} appears twice.")
         steps.append(step)
     steps.sort(key=lambda step: (step.nominal_lead(), step.at or time.max), reverse=True)
     return tuple(steps)
@@ -308,7 +345,7 @@ def choose_channels(
 ) -> ChannelChoice:
     """The channels to use for one contact, falling back to the one that can reach them."""
     if opted_out:
-        return ChannelChoice((), skip="the customer opted out of visit messages")
+        return ChannelChoice((), skip=OPTED_OUT)
     wanted = {"email": ("email",), "sms": ("sms",), "both": ("email", "sms")}.get(
         preferred or "email", ("email",)
     )
@@ -320,13 +357,13 @@ def choose_channels(
     if usable:
         note = None
         if len(usable) < len(wanted):
-            note = "no valid mobile: e-mail only" if "email" in usable else "no e-mail: SMS only"
+            note = EMAIL_ONLY if "email" in usable else SMS_ONLY
         return ChannelChoice(usable, note=note)
     if "sms" in wanted and has_email:
-        return ChannelChoice(("email",), note="SMS preferred but no valid mobile: e-mail used")
+        return ChannelChoice(("email",), note=EMAIL_FOR_SMS)
     if "email" in wanted and mobile:
-        return ChannelChoice(("sms",), note="no e-mail address: SMS used")
-    return ChannelChoice((), skip="no e-mail address and no valid mobile number")
+        return ChannelChoice(("sms",), note=SMS_FOR_EMAIL)
+    return ChannelChoice((), skip=UNREACHABLE)
 
 
 # ---- delivery follow-up --------------------------------------------------------------------

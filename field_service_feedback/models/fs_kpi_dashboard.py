@@ -2,17 +2,19 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import LazyTranslate
 from odoo.tools.misc import format_date
 
 from ..tools import kpi as kpi_rules
 from ..tools import kpi_workbook
 
-DIMENSIONS = {
-    "technician_id": "Technician",
-    "project_id": "Team",
-    "job_type_id": "Job type",
-    "visit_date:week": "Week",
-}
+_lt = LazyTranslate(__name__)
+# The workbook's sheets by dimension: (groupby, sheet name, first column).
+WORKBOOK_SHEETS = (
+    ("technician_id", _lt("By technician"), _lt("Technician")),
+    ("project_id", _lt("By team"), _lt("Team")),
+    ("job_type_id", _lt("By job type"), _lt("Job type")),
+)
 
 
 class FsKpiDashboard(models.TransientModel):
@@ -396,29 +398,28 @@ class FsKpiDashboard(models.TransientModel):
             (label, unit, value, previous)
             for _k, label, unit, value, previous, _t in self._fs_kpis()
         ]
-        sheets = []
-        for groupby, name in DIMENSIONS.items():
-            if groupby == "visit_date:week":
-                continue
-            groups = self._fs_counts(domain, [groupby])
-            sheets.append(
-                (
-                    f"By {name.lower()}",
-                    [
-                        (group.display_name if group else "(none)", counts)
-                        for group, counts in groups
-                    ],
-                )
+        none = self.env._("(none)")
+        sheets = [
+            (
+                self.env._(name),
+                self.env._(column),
+                [
+                    (group.display_name if group else none, counts)
+                    for group, counts in self._fs_counts(domain, [groupby])
+                ],
             )
+            for groupby, name, column in WORKBOOK_SHEETS
+        ]
         weeks = [
-            (fields.Date.to_string(week) if week else "(no date)", counts)
+            (format_date(self.env, week) if week else self.env._("(no date)"), counts)
             for week, counts in sorted(
                 self._fs_counts(domain, ["visit_date:week"]),
                 key=lambda g: g[0] or fields.Date.today(),
             )
         ]
-        title = self.env._("Field service KPIs, %(start)s to %(end)s") % {
-            "start": self.date_from,
-            "end": self.date_to,
-        }
-        return kpi_workbook.build_workbook(title, summary, sheets, weeks)
+        title = self.env._(
+            "Field service KPIs, %(start)s to %(end)s",
+            start=format_date(self.env, self.date_from),
+            end=format_date(self.env, self.date_to),
+        )
+        return kpi_workbook.build_workbook(title, summary, sheets, weeks, self.env._)

@@ -73,6 +73,34 @@ class ProjectTask(models.Model):
             days=self._fs_portal_setting("rating_window_days"),
         )
 
+    def _fs_feedback_error_message(self, error):
+        """What the customer should correct, in their language."""
+        _ = self.env._
+        params = error.params
+        if error.code == "too_long":
+            return _(
+                "Your comment is too long (%(length)s characters); please keep it under %(limit)s.",
+                **params,
+            )
+        if error.field == "stars":
+            if error.code == "missing":
+                return _("Please give a star rating.")
+            if error.code == "out_of_range":
+                return _(
+                    "The star rating must be from %(low)s to %(high)s, not %(value)s.", **params
+                )
+            return _("The star rating must be a whole number from %(low)s to %(high)s.", **params)
+        if error.code == "missing":
+            return _("Please give a recommendation score.")
+        if error.code == "out_of_range":
+            return _(
+                "The recommendation score must be from %(low)s to %(high)s, not %(value)s.",
+                **params,
+            )
+        return _(
+            "The recommendation score must be a whole number from %(low)s to %(high)s.", **params
+        )
+
     def _fs_submit_rating(self, stars, nps, comment, rater_key, client=None):
         """Apply a customer's rating (values as typed); returns the rating.
 
@@ -89,7 +117,7 @@ class ProjectTask(models.Model):
         try:
             feedback = rules.parse_feedback(stars, nps, comment)
         except rules.FeedbackError as error:
-            raise UserError(str(error)) from None
+            raise UserError(self._fs_feedback_error_message(error)) from None
         key = hash_rater_key(rater_key)
         now = fields.Datetime.now()
         rating = self.sudo().fs_rating_id  # sudo: the customer's own rating of this visit

@@ -306,6 +306,31 @@ class TestKpis(FieldServiceCase):
         self.assertEqual(sheet.freeze_panes, "B2")
         self.assertTrue(book["Summary"]._charts, "the weekly chart is on the summary sheet")
 
+    def test_workbook_speaks_the_managers_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["field_service_feedback"], ["de_DE"], overwrite=True
+        )
+        german = self.dashboard.with_context(lang="de_DE")
+        book = openpyxl.load_workbook(io.BytesIO(german._fs_workbook()))
+        self.assertEqual(
+            book.sheetnames,
+            ["Übersicht", "Nach Techniker", "Nach Team", "Nach Auftragsart", "Nach Woche"],
+        )
+        summary = book["Übersicht"]
+        self.assertIn("Außendienst-KPIs", summary["A1"].value)
+        self.assertEqual(
+            [cell.value for cell in summary[3]][:3],
+            ["KPI", "Dieser Zeitraum", "Vorheriger Zeitraum"],
+        )
+        labels = [row[0] for row in summary.iter_rows(min_row=4, values_only=True)]
+        self.assertIn("Pünktliche Ankunft (letzte Zusage)", labels)
+        header = [cell.value for cell in book["Nach Techniker"][1]]
+        self.assertEqual(header[:3], ["Techniker", "Termine", "Erledigt"])
+        self.assertEqual(
+            summary._charts[0].title.tx.rich.p[0].r[0].t, "Pünktliche Ankunft und NPS nach Woche"
+        )
+
     # -- The weekly digest ---------------------------------------------------------------
 
     def fs_digest(self):

@@ -85,6 +85,20 @@ class TestRatingNps(FinishedVisitCase):
                 self.visit._fs_submit_rating(stars, nps, comment, "browser-a")
         self.assertFalse(self.visit.fs_rating_id)
 
+    def test_bad_values_are_explained_in_the_customers_language(self):
+        self.finish()
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.visit.with_context(lang="fr_FR")
+        for stars, nps, words in [
+            ("7", "5", "La note en étoiles doit être comprise entre 1 et 5, et non 7."),
+            ("3", "", "Merci d'indiquer une note de recommandation."),
+            ("abc", "5", "La note en étoiles doit être un nombre entier de 1 à 5."),
+        ]:
+            with self.assertRaises(UserError) as caught:
+                french._fs_submit_rating(stars, nps, "", "browser-a")
+            self.assertEqual(caught.exception.args[0], words)
+        self.assertFalse(self.visit.fs_rating_id)
+
     def test_first_rater_wins_and_may_edit_for_a_while(self):
         self.finish()
         rating = self.visit._fs_submit_rating("3", "7", "ok", "browser-a")

@@ -10,7 +10,15 @@ RATER_KEY = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 class FeedbackError(ValueError):
-    """Input a customer can correct; the message is shown to them as is."""
+    """Input a customer can correct: ``code`` says what ("missing", "not_whole",
+    "out_of_range", "too_long"), ``field`` which answer ("stars", "nps", "comment") and
+    ``params`` the numbers; the message is English (logs), the model translates the code."""
+
+    def __init__(self, code: str, field: str, message: str, **params):
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -20,19 +28,31 @@ class Feedback:
     comment: str
 
 
-def _whole_number(raw, name, low, high):
+def _whole_number(raw, field, name, low, high):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        raise FeedbackError(f"Please give {name}.")
+        raise FeedbackError("missing", field, f"Please give {name}.")
+    not_whole = FeedbackError(
+        "not_whole",
+        field,
+        f"{name.capitalize()} must be a whole number from {low} to {high}.",
+        low=low,
+        high=high,
+    )
     if isinstance(raw, bool):
-        raise FeedbackError(f"{name.capitalize()} must be a whole number from {low} to {high}.")
+        raise not_whole
     try:
         value = int(str(raw).strip())
     except ValueError:
-        raise FeedbackError(
-            f"{name.capitalize()} must be a whole number from {low} to {high}."
-        ) from None
+        raise not_whole from None
     if not low <= value <= high:
-        raise FeedbackError(f"{name.capitalize()} must be from {low} to {high}, not {value}.")
+        raise FeedbackError(
+            "out_of_range",
+            field,
+            f"{name.capitalize()} must be from {low} to {high}, not {value}.",
+            low=low,
+            high=high,
+            value=value,
+        )
     return value
 
 
@@ -41,12 +61,16 @@ def parse_feedback(stars, nps, comment) -> Feedback:
     text = (comment or "").strip()
     if len(text) > MAX_COMMENT_CHARS:
         raise FeedbackError(
+            "too_long",
+            "comment",
             f"Your comment is too long ({len(text)} characters); "
-            f"please keep it under {MAX_COMMENT_CHARS}."
+            f"please keep it under {MAX_COMMENT_CHARS}.",
+            length=len(text),
+            limit=MAX_COMMENT_CHARS,
         )
     return Feedback(
-        stars=_whole_number(stars, "a star rating", 1, 5),
-        nps=_whole_number(nps, "a recommendation score", 0, 10),
+        stars=_whole_number(stars, "stars", "a star rating", 1, 5),
+        nps=_whole_number(nps, "nps", "a recommendation score", 0, 10),
         comment=text,
     )
 

@@ -337,3 +337,93 @@ registry.category("web_tour.tours").add("fs_technician_two_visit_day", {
         noHorizontalOverflow(".o_fs_visit", "the visit, could not finish"),
     ],
 });
+
+// A French-speaking dispatcher reads the Field Service menus and the visit form in French.
+registry.category("web_tour.tours").add("fs_dispatcher_in_french", {
+    url: "/odoo",
+    steps: () => [
+        landedOnTheBoard,
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "the app is called Interventions terrain",
+            trigger: '.o_app[data-menu-xmlid="field_service_cx.menu_fs_root"]:contains("Interventions terrain")',
+            run: "click",
+        },
+        {
+            trigger:
+                '.o_main_navbar button[data-menu-xmlid="field_service_cx.menu_fs_dispatch"]:contains("Répartition")',
+            run: "click",
+        },
+        {
+            trigger:
+                '.dropdown-item[data-menu-xmlid="field_service_cx.menu_fs_visits"]:contains("Interventions")',
+            run: "click",
+        },
+        {
+            content: "the list's columns and states are French",
+            trigger: '.o_list_view .o_data_row td[name="fs_state"]:contains("Planifiée")',
+        },
+        {
+            trigger: '.o_list_view .o_data_row td[name="name"]:contains("Tour visite chaudière")',
+            run: "click",
+        },
+        {
+            content: "the visit form's groups and labels are French",
+            trigger: '.o_form_view .o_horizontal_separator:contains("Créneau")',
+        },
+        {
+            trigger: ".o_form_view .o_form_label:contains(\"Type d'intervention\")",
+        },
+        {
+            trigger: '.o_form_view .o_form_label:contains("Début du créneau")',
+        },
+        {
+            trigger: '.o_form_view .o_form_label:contains("Technicien")',
+        },
+        {
+            trigger: '.o_form_view .o_notebook .nav-link:contains("Intervention")',
+        },
+    ],
+});
+
+// A Finnish-speaking technician reads My day (the day's summary included) and the visit in
+// Finnish on the phone.
+registry.category("web_tour.tours").add("fs_technician_in_finnish", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "lands on My day, named in Finnish",
+            trigger: '.o_breadcrumb:contains("Päiväni")',
+        },
+        {
+            content: "the day's summary (an Owl template) is Finnish",
+            trigger: '.o_fs_day .o_fs_day_summary:contains("käynti(ä) tänään")',
+        },
+        {
+            trigger: '.o_fs_day .o_kanban_record button[name="action_fs_on_my_way"]:contains("Olen matkalla")',
+        },
+        {
+            trigger: '.o_fs_day .o_kanban_record:contains("Tour kattilahuolto")',
+            run: "click",
+        },
+        {
+            trigger: '.o_fs_visit .o_fs_visit_title:contains("Tour kattilahuolto")',
+        },
+        {
+            content: "the visit's labels are Finnish",
+            trigger: '.o_fs_visit .o_form_label:contains("Asiakas")',
+        },
+        {
+            trigger: '.o_fs_visit .o_form_label:contains("Navigoi")',
+        },
+        {
+            trigger: '.o_fs_visit a[href*="maps"]:contains("Avaa kartalla")',
+        },
+        {
+            trigger: '.o_fs_visit [name="fs_state"]:contains("Aikataulutettu")',
+        },
+        {
+            trigger: '.o_fs_next button[name="action_fs_on_my_way"]:contains("Olen matkalla")',
+        },
+    ],
+});
