@@ -16,3 +16,4 @@ from . import project_task_report
 from . import project_task_portal_feedback
 from . import fs_demo_history
 from . import res_users
+from . import res_config_settings

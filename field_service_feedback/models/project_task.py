@@ -8,8 +8,12 @@ import qrcode
 
 from odoo import api, fields, models
 from odoo.addons.field_service_cx.exceptions import StaleVisitError
+from odoo.addons.field_service_cx.models.project_task_messages import (
+    DEFAULT_HOLD_MINUTES,
+    HOLD_PARAM,
+)
+from odoo.addons.field_service_cx.tools import brand, windows
 from odoo.addons.field_service_cx.tools import visit_states as vs
-from odoo.addons.field_service_cx.tools import windows
 from odoo.exceptions import UserError
 
 from ..tools import customer_text, ics
@@ -247,15 +251,16 @@ class ProjectTask(models.Model):
         else:
             eta_text = ""
         stops_text = ""
-        if stops and self.fs_state != vs.EN_ROUTE:
+        if stops:
             number, before = stops
+            # On the way to this visit, it is the next one whatever is left open before it.
             stops_text = (
                 self.env._(
                     "You are stop %(number)s of today, %(before)s visit(s) before you.",
                     number=number,
                     before=before,
                 )
-                if before
+                if before and self.fs_state != vs.EN_ROUTE
                 else self.env._("You are stop %(number)s of today, next in line.", number=number)
             )
         window = False
@@ -276,6 +281,34 @@ class ProjectTask(models.Model):
             "stops_text": stops_text,
             "live": self.fs_state in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.ON_SITE),
         }
+
+    def _fs_portal_not_home_text(self, now):
+        """What a missed visit's page says: the technician waits until when (as the e-mail
+        says), or came at what time; "" for other states."""
+        self.ensure_one()
+        if self.fs_state != vs.NOT_HOME or not self.fs_not_home_at:
+            return ""
+        zone = self._fs_portal_zone()
+        # sudo: the technician's first name only, as on the rest of the page.
+        technician = rules.first_name(self.fs_technician_id.sudo().name)
+        technician = technician or self.env._("Our technician")
+        # sudo: a setting (minutes) read by the customer's request.
+        hold = int(
+            self.env["ir.config_parameter"].sudo().get_param(HOLD_PARAM, DEFAULT_HOLD_MINUTES)
+        )
+        until = self.fs_not_home_at + timedelta(minutes=hold)
+        if now < until:
+            return self.env._(
+                "%(technician)s is at your address and could not reach you. We hold your visit "
+                "until %(time)s.",
+                technician=technician,
+                time=windows.format_hour(until, zone, self.env.lang),
+            )
+        return self.env._(
+            "%(technician)s came at %(time)s and could not reach you.",
+            technician=technician,
+            time=windows.format_hour(self.fs_not_home_at, zone, self.env.lang),
+        )
 
     def _fs_portal_timeline(self):
         labels = {
@@ -308,7 +341,13 @@ class ProjectTask(models.Model):
             for line in required
             if held.get(line.skill_id.id, -1) >= line.skill_level_id.level_progress
         ]
-        return {"first_name": rules.first_name(technician.name), "skills": skills}
+        return {
+            "first_name": rules.first_name(technician.name),
+            "skills": skills,
+            # Without a photo the page shows the first letter on the company's colour.
+            "has_photo": bool(technician.image_128),
+            "initial": (technician.name or "?")[:1].upper(),
+        }
 
     def _fs_portal_values(self, now=None):
         """Everything the visit page shows, whitelisted: plain strings, numbers and lists."""
@@ -320,12 +359,16 @@ class ProjectTask(models.Model):
         )
         change_problem = self._fs_portal_change_problem(now)
         cancel_problem = self._fs_portal_cancel_problem()
-        company = self.company_id or self.project_id.company_id or self.env.company
+        company = self._fs_message_company()
         return {
             "visit_id": self.id,
             "title": self.fs_job_type_id.name or self.env._("Your visit"),
             "company_name": company.name,
             "company_phone": company.phone or "",
+            "brand_style": brand.css_variables(
+                brand.palette(company.primary_color, company.secondary_color)
+            ),
+            "not_home_text": self._fs_portal_not_home_text(now),
             # Only while the visit is ahead: a done or cancelled page has nothing to prepare.
             "preparation": (
                 self.fs_state in vs.OPEN_STATES and self.fs_job_type_id.customer_preparation
@@ -396,8 +439,8 @@ class ProjectTask(models.Model):
         names = {today: self.env._("Today"), today + timedelta(days=1): self.env._("Tomorrow")}
         days = []
         for slot in self._fs_portal_slots(now):
-            start, end = windows.to_local(slot.start, zone), windows.to_local(slot.end, zone)
-            label = f"{start:%a %d %b}"
+            start = windows.to_local(slot.start, zone)
+            label = windows.format_day(start.date(), self.env.lang)
             if start.date() in names:
                 label = f"{names[start.date()]}, {label}"
             if not days or days[-1]["label"] != label:
@@ -405,7 +448,10 @@ class ProjectTask(models.Model):
             days[-1]["slots"].append(
                 {
                     "value": fields.Datetime.to_string(slot.start),
-                    "label": f"{start:%H:%M}–{end:%H:%M}",
+                    "label": "–".join(
+                        windows.format_hour(moment, zone, self.env.lang)
+                        for moment in (slot.start, slot.end)
+                    ),
                 }
             )
         return days
