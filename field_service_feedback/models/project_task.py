@@ -33,6 +33,8 @@ SETTINGS = {
 # What core's mail and portal routes accept instead of rights (portal.utils): the record's
 # token and a hash signed with it. For visits they are the customer's link to our page only.
 LINK_CREDENTIALS = ("token", "hash", "pid")
+# The visit is still ahead of the customer: what to prepare, a calendar entry.
+AHEAD_STATES = (vs.TO_SCHEDULE, vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE)
 NOTES_MAX = 1000
 REASON_MAX = 1000
 
@@ -360,6 +362,7 @@ class ProjectTask(models.Model):
         change_problem = self._fs_portal_change_problem(now)
         cancel_problem = self._fs_portal_cancel_problem()
         company = self._fs_message_company()
+        ahead = self.fs_state in AHEAD_STATES
         return {
             "visit_id": self.id,
             "title": self.fs_job_type_id.name or self.env._("Your visit"),
@@ -369,11 +372,8 @@ class ProjectTask(models.Model):
                 brand.palette(company.primary_color, company.secondary_color)
             ),
             "not_home_text": self._fs_portal_not_home_text(now),
-            # Only while the visit is ahead: a done or cancelled page has nothing to prepare.
-            "preparation": (
-                self.fs_state in vs.OPEN_STATES and self.fs_job_type_id.customer_preparation
-            )
-            or "",
+            # Only until the technician is there: then there is nothing left to prepare.
+            "preparation": (ahead and self.fs_job_type_id.customer_preparation) or "",
             "address": address,
             "access_notes": self.fs_access_notes or "",
             "notes_editable": self.fs_state in vs.OPEN_STATES,
@@ -386,7 +386,7 @@ class ProjectTask(models.Model):
             "cancel_problem": cancel_problem if change_problem != cancel_problem else False,
             "cancel_reason": self.fs_cancel_reason if self.fs_state == vs.CANCELLED else "",
             "cutoff_hours": self._fs_portal_setting("change_cutoff_hours"),
-            "has_calendar": bool(self.fs_window_start and self.fs_window_end),
+            "has_calendar": ahead and bool(self.fs_window_start and self.fs_window_end),
         }
 
     # ---- feasible windows ------------------------------------------------------------------

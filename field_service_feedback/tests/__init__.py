@@ -18,3 +18,4 @@ from . import test_visit_input
 from . import test_visit_link_lifetime
 from . import test_booking_rule
 from . import test_customer_languages
+from . import test_visit_page_states
