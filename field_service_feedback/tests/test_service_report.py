@@ -256,13 +256,18 @@ class TestServiceReport(VisitPageCase):
         self.env["res.config.settings"].create({"fs_report_show_prices": True}).execute()
         values = self.visit._fs_report_values()
         currency = self.company.currency_id
-        expected = format_amount(self.env, 25.0, currency)
+        # In the report's language (the customer's here), as money of the company's currency.
+        lang = self.visit._fs_report_lang()
+        expected = format_amount(self.env, 25.0, currency, lang_code=lang)
         self.assertEqual([part["amount"] for part in values["parts"]], [expected])
         self.assertEqual(values["total"], expected)
         html = self.render()
         self.assertIn(f'o_fs_report_amount">{expected}<', html)
         self.assertRegex(html, rf"o_fs_report_total.*{re.escape(expected)}")
         self.assertIn(currency.symbol, expected, "formatted with the currency")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.visit.with_context(lang="fr_FR")._fs_report_values()["total"]
+        self.assertIn("25,00", french, "a French customer reads a decimal comma")
 
     def test_photos_sit_three_a_row_with_their_before_after_tag_and_caption(self):
         html = self.render()
