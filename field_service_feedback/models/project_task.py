@@ -59,7 +59,9 @@ class ProjectTask(models.Model):
 
     def _fs_technician_photo_url(self):
         """The visit page's own photo route (token in the URL): e-mails can load it."""
-        if not (self.fs_is_visit and self.fs_technician_id.image_128):
+        if not (
+            self.fs_is_visit and self.fs_technician_id and self.fs_technician_id._fs_has_photo()
+        ):
             return super()._fs_technician_photo_url()
         return (
             f"{self.get_base_url()}/my/visits/{self.id}/technician/avatar"
@@ -347,7 +349,7 @@ class ProjectTask(models.Model):
             "first_name": rules.first_name(technician.name),
             "skills": skills,
             # Without a photo the page shows the first letter on the company's colour.
-            "has_photo": bool(technician.image_128),
+            "has_photo": technician._fs_has_photo(),
             "initial": (technician.name or "?")[:1].upper(),
         }
 

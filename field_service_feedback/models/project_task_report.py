@@ -152,7 +152,9 @@ class ProjectTask(models.Model):
             "arrived_at": self._fs_report_local(self.fs_arrived_at),
             "done_at": self._fs_report_local(self.fs_done_at),
             "technician": rules.first_name(technician.name),
-            "technician_photo": _thumbnail(technician.image_128, TECHNICIAN_PHOTO_SIZE, crop=True),
+            "technician_photo": technician
+            and technician._fs_has_photo()
+            and _thumbnail(technician.image_128, TECHNICIAN_PHOTO_SIZE, crop=True),
             "technician_initial": (technician.name or "")[:1].upper(),
             "work_summary": self.fs_work_summary or "",
             "checklist": [

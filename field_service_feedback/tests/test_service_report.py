@@ -245,6 +245,14 @@ class TestServiceReport(VisitPageCase):
         self.assertNotIn("o_fs_report_technician_photo", html)
         self.assertRegex(html, r'o_fs_report_technician_initial">A<')
 
+    def test_odoos_generated_letter_is_not_a_photo(self):
+        self.anna.image_1920 = self.anna._avatar_generate_svg()
+        self.assertFalse(self.anna._fs_has_photo())
+        html = self.render()
+        self.assertNotIn("o_fs_report_technician_photo", html)
+        self.assertIn("o_fs_report_technician_initial", html)
+        self.assertFalse(self.visit._fs_technician_photo_url(), "no e-mail picture either")
+
     def test_prices_are_off_by_default_and_shown_by_the_setting(self):
         self.valve.list_price = 12.5
         self.visit.fs_part_ids.filtered(lambda p: p.product_id == self.valve).quantity_used = 2
@@ -263,7 +271,7 @@ class TestServiceReport(VisitPageCase):
         self.assertEqual(values["total"], expected)
         html = self.render()
         self.assertIn(f'o_fs_report_amount">{expected}<', html)
-        self.assertRegex(html, rf"o_fs_report_total.*{re.escape(expected)}")
+        self.assertRegex(html, rf"(?s)o_fs_report_total.*{re.escape(expected)}")
         self.assertIn(currency.symbol, expected, "formatted with the currency")
         self.env["res.lang"]._activate_lang("fr_FR")
         french = self.visit.with_context(lang="fr_FR")._fs_report_values()["total"]
