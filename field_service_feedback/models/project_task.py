@@ -286,6 +286,11 @@ class ProjectTask(models.Model):
             "live": self.fs_state in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.ON_SITE),
         }
 
+    def _fs_portal_brand_style(self):
+        """The company's colours as the CSS variables of the customer's pages."""
+        company = self._fs_message_company()
+        return brand.css_variables(brand.palette(company.primary_color, company.secondary_color))
+
     def _fs_portal_not_home_text(self, now):
         """What a missed visit's page says: the technician waits until when (as the e-mail
         says), or came at what time; "" for other states."""
@@ -370,9 +375,7 @@ class ProjectTask(models.Model):
             "title": self.fs_job_type_id.name or self.env._("Your visit"),
             "company_name": company.name,
             "company_phone": company.phone or "",
-            "brand_style": brand.css_variables(
-                brand.palette(company.primary_color, company.secondary_color)
-            ),
+            "brand_style": self._fs_portal_brand_style(),
             "not_home_text": self._fs_portal_not_home_text(now),
             # Only until the technician is there: then there is nothing left to prepare.
             "preparation": (ahead and self.fs_job_type_id.customer_preparation) or "",

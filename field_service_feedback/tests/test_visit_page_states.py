@@ -39,6 +39,8 @@ class TestVisitPageStates(VisitPageCase):
         self.assertIn("--fs-on-primary: #1A1A1A;", html, "dark text on a yellow button")
         self.assertIn("--fs-ink: #1A1A1A;", html, "yellow is too pale for text on white")
         self.assertIn("--fs-on-secondary: #FFFFFF;", html)
+        response = self.url_open(self.visit_url(suffix="/reschedule"))
+        self.assertIn("--fs-primary: #FFEB3B;", response.text, "the reschedule page too")
 
     def test_on_the_way_says_the_arrival_time_the_countdown_and_the_stop(self):
         now = fields.Datetime.now().replace(microsecond=0)
