@@ -14,6 +14,7 @@
         "views/fs_feedback_views.xml",
         "views/fs_kpi_views.xml",
         "views/fs_visit_portal_post_views.xml",
+        "views/res_config_settings_views.xml",
         "data/fs_kpi_digest.xml",
         "data/ir_config_parameter.xml",
         "data/res_users_data.xml",

@@ -1,7 +1,9 @@
+import base64
 from datetime import timedelta
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools.mimetypes import guess_mimetype
 
 from ..tools import kits as kit_rules
 from ..tools import visit_states as vs
@@ -10,6 +12,13 @@ from ..tools import windows
 
 class HrEmployee(models.Model):
     _inherit = "hr.employee"
+
+    def _fs_has_photo(self):
+        """Whether the technician has a real photo, not the letter Odoo draws (an SVG) for an
+        employee created without one."""
+        self.ensure_one()
+        image = self.image_128
+        return bool(image) and guess_mimetype(base64.b64decode(image)) != "image/svg+xml"
 
     def _fs_held_skills(self):
         """{employee id: {hr.skill id: level_progress}} for these employees, in one query."""

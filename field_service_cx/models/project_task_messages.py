@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..tools import reminders, sms_links, windows
+from ..tools import brand, reminders, sms_links, windows
 from ..tools import visit_states as vs
 
 # Visit states in which a newly promised window is announced to the customer.
@@ -428,6 +428,9 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             "window": windows.format_window(start, end, zone, locale) if start and end else "",
             "technician": (technician.name or "").split(" ")[0] if technician else "",
             "technician_photo_url": self._fs_technician_photo_url() if technician else False,
+            # The letter shown on a circle in the company's colour when there is no photo.
+            "technician_initial": (technician.name or "?")[:1].upper() if technician else "",
+            "brand": self._fs_brand_colours(),
             # Read by "on the way" templates saved before the photo became a link (the
             # templates are not overwritten on update): they now show no inline photo.
             "technician_photo": False,
@@ -490,6 +493,12 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
             or self.fs_technician_id.company_id
             or self.env.company
         )
+
+    def _fs_brand_colours(self):
+        """The company's colours (document layout) with readable text colours, see
+        ``tools.brand.palette``."""
+        company = self._fs_message_company()
+        return brand.palette(company.primary_color, company.secondary_color)
 
     def _fs_technician_photo_url(self):
         """An absolute URL of the technician's photo that the customer may load, or False.

@@ -98,6 +98,19 @@ class TestDemo(TransactionCase):
         self.assertFalse(dispatcher.has_group("field_service_cx.group_fs_manager"))
         self.assertTrue(manager.has_group("field_service_cx.group_fs_manager"))
 
+    def test_demo_technicians_have_real_photos_and_the_company_its_brand(self):
+        if not self.project:
+            return  # nothing to check without demo data (see the test above)
+        technicians = self.env["hr.employee"].search([("fs_is_technician", "=", True)])
+        demo = technicians.filtered(lambda e: e.get_external_id()[e.id].endswith("_demo"))
+        self.assertEqual(len(demo), 8)
+        for employee in demo:
+            with self.subTest(technician=employee.name):
+                self.assertTrue(employee._fs_has_photo(), "a photo, not a generated letter")
+        company = self.env.ref("base.main_company")
+        self.assertTrue(company.logo)
+        self.assertEqual((company.primary_color, company.secondary_color), ("#163A66", "#EF7D26"))
+
     def test_demo_customers_job_types_and_leads(self):
         if not self.project:
             self.assertFalse(self.env.ref("field_service_cx.customer_01_demo", False))

@@ -335,6 +335,7 @@ class FieldServicePortal(CustomerPortal):
             schedule_version=visit_sudo.fs_schedule_version,
             access_token=access_token or "",
             back_url=self._fs_url(visit_sudo.id, access_token),
+            brand_style=visit_sudo._fs_portal_brand_style(),
             error=error,
         )
         return self._fs_render("field_service_feedback.portal_my_visit_reschedule", values)

@@ -17,3 +17,4 @@ from . import project_task_portal_feedback
 from . import fs_demo_history
 from . import res_users
 from . import res_partner
+from . import res_config_settings

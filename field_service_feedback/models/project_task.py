@@ -8,8 +8,12 @@ import qrcode
 
 from odoo import api, fields, models
 from odoo.addons.field_service_cx.exceptions import StaleVisitError
+from odoo.addons.field_service_cx.models.project_task_messages import (
+    DEFAULT_HOLD_MINUTES,
+    HOLD_PARAM,
+)
+from odoo.addons.field_service_cx.tools import brand, windows
 from odoo.addons.field_service_cx.tools import visit_states as vs
-from odoo.addons.field_service_cx.tools import windows
 from odoo.exceptions import UserError
 
 from ..tools import customer_text, ics
@@ -29,6 +33,8 @@ SETTINGS = {
 # What core's mail and portal routes accept instead of rights (portal.utils): the record's
 # token and a hash signed with it. For visits they are the customer's link to our page only.
 LINK_CREDENTIALS = ("token", "hash", "pid")
+# The visit is still ahead of the customer: what to prepare, a calendar entry.
+AHEAD_STATES = (vs.TO_SCHEDULE, vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE)
 NOTES_MAX = 1000
 REASON_MAX = 1000
 
@@ -53,7 +59,9 @@ class ProjectTask(models.Model):
 
     def _fs_technician_photo_url(self):
         """The visit page's own photo route (token in the URL): e-mails can load it."""
-        if not (self.fs_is_visit and self.fs_technician_id.image_128):
+        if not (
+            self.fs_is_visit and self.fs_technician_id and self.fs_technician_id._fs_has_photo()
+        ):
             return super()._fs_technician_photo_url()
         return (
             f"{self.get_base_url()}/my/visits/{self.id}/technician/avatar"
@@ -259,15 +267,16 @@ class ProjectTask(models.Model):
         else:
             eta_text = ""
         stops_text = ""
-        if stops and self.fs_state != vs.EN_ROUTE:
+        if stops:
             number, before = stops
+            # On the way to this visit, it is the next one whatever is left open before it.
             stops_text = (
                 self.env._(
                     "You are stop %(number)s of today, %(before)s visit(s) before you.",
                     number=number,
                     before=before,
                 )
-                if before
+                if before and self.fs_state != vs.EN_ROUTE
                 else self.env._("You are stop %(number)s of today, next in line.", number=number)
             )
         window = False
@@ -288,6 +297,39 @@ class ProjectTask(models.Model):
             "stops_text": stops_text,
             "live": self.fs_state in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.ON_SITE),
         }
+
+    def _fs_portal_brand_style(self):
+        """The company's colours as the CSS variables of the customer's pages."""
+        company = self._fs_message_company()
+        return brand.css_variables(brand.palette(company.primary_color, company.secondary_color))
+
+    def _fs_portal_not_home_text(self, now):
+        """What a missed visit's page says: the technician waits until when (as the e-mail
+        says), or came at what time; "" for other states."""
+        self.ensure_one()
+        if self.fs_state != vs.NOT_HOME or not self.fs_not_home_at:
+            return ""
+        zone = self._fs_portal_zone()
+        # sudo: the technician's first name only, as on the rest of the page.
+        technician = rules.first_name(self.fs_technician_id.sudo().name)
+        technician = technician or self.env._("Our technician")
+        # sudo: a setting (minutes) read by the customer's request.
+        hold = int(
+            self.env["ir.config_parameter"].sudo().get_param(HOLD_PARAM, DEFAULT_HOLD_MINUTES)
+        )
+        until = self.fs_not_home_at + timedelta(minutes=hold)
+        if now < until:
+            return self.env._(
+                "%(technician)s is at your address and could not reach you. We hold your visit "
+                "until %(time)s.",
+                technician=technician,
+                time=windows.format_hour(until, zone, self.env.lang),
+            )
+        return self.env._(
+            "%(technician)s came at %(time)s and could not reach you.",
+            technician=technician,
+            time=windows.format_hour(self.fs_not_home_at, zone, self.env.lang),
+        )
 
     def _fs_portal_timeline(self):
         labels = {
@@ -321,7 +363,13 @@ class ProjectTask(models.Model):
             for line in required
             if held.get(line.skill_id.id, -1) >= line.skill_level_id.level_progress
         ]
-        return {"first_name": rules.first_name(technician.name), "skills": skills}
+        return {
+            "first_name": rules.first_name(technician.name),
+            "skills": skills,
+            # Without a photo the page shows the first letter on the company's colour.
+            "has_photo": technician._fs_has_photo(),
+            "initial": (technician.name or "?")[:1].upper(),
+        }
 
     def _fs_portal_values(self, now=None):
         """Everything the visit page shows, whitelisted: plain strings, numbers and lists."""
@@ -333,17 +381,17 @@ class ProjectTask(models.Model):
         )
         change_problem = self._fs_portal_change_problem(now)
         cancel_problem = self._fs_portal_cancel_problem()
-        company = self.company_id or self.project_id.company_id or self.env.company
+        company = self._fs_message_company()
+        ahead = self.fs_state in AHEAD_STATES
         return {
             "visit_id": self.id,
             "title": self.fs_job_type_id.name or self.env._("Your visit"),
             "company_name": company.name,
             "company_phone": company.phone or "",
-            # Only while the visit is ahead: a done or cancelled page has nothing to prepare.
-            "preparation": (
-                self.fs_state in vs.OPEN_STATES and self.fs_job_type_id.customer_preparation
-            )
-            or "",
+            "brand_style": self._fs_portal_brand_style(),
+            "not_home_text": self._fs_portal_not_home_text(now),
+            # Only until the technician is there: then there is nothing left to prepare.
+            "preparation": (ahead and self.fs_job_type_id.customer_preparation) or "",
             "address": address,
             "access_notes": self.fs_access_notes or "",
             "notes_editable": self.fs_state in vs.OPEN_STATES,
@@ -360,7 +408,7 @@ class ProjectTask(models.Model):
             if self.fs_state == vs.UNFINISHED
             else "",
             "cutoff_hours": self._fs_portal_setting("change_cutoff_hours"),
-            "has_calendar": bool(self.fs_window_start and self.fs_window_end),
+            "has_calendar": ahead and bool(self.fs_window_start and self.fs_window_end),
         }
 
     # ---- feasible windows ------------------------------------------------------------------
@@ -413,8 +461,8 @@ class ProjectTask(models.Model):
         names = {today: self.env._("Today"), today + timedelta(days=1): self.env._("Tomorrow")}
         days = []
         for slot in self._fs_portal_slots(now):
-            start, end = windows.to_local(slot.start, zone), windows.to_local(slot.end, zone)
-            label = f"{start:%a %d %b}"
+            start = windows.to_local(slot.start, zone)
+            label = windows.format_day(start.date(), self.env.lang)
             if start.date() in names:
                 label = f"{names[start.date()]}, {label}"
             if not days or days[-1]["label"] != label:
@@ -422,7 +470,10 @@ class ProjectTask(models.Model):
             days[-1]["slots"].append(
                 {
                     "value": fields.Datetime.to_string(slot.start),
-                    "label": f"{start:%H:%M}–{end:%H:%M}",
+                    "label": "–".join(
+                        windows.format_hour(moment, zone, self.env.lang)
+                        for moment in (slot.start, slot.end)
+                    ),
                 }
             )
         return days

@@ -21,3 +21,4 @@ from . import test_customer_languages
 from . import test_visit_unfinished
 from . import test_office_hears
 from . import test_office_tours
+from . import test_visit_page_states

@@ -200,14 +200,21 @@ class TestCustomerLanguages(VisitPageCase):
         cancelled = self.create_visit()
         cancelled._portal_ensure_token()
         cancelled._fs_move("cancelled", {"fs_cancel_reason": "Déménagement"})
+        missed = self.create_visit(fs_technician_id=self.anna.id)
+        missed._portal_ensure_token()
+        missed.action_fs_on_my_way()
+        missed.action_fs_arrive()
+        missed._fs_move("not_home", {"fs_not_home_reason": "Personne"})
         for code in LANGS:
             self.customer.lang = code
-            for visit, state in ((done, "done"), (cancelled, "cancelled")):
+            for visit, state in ((done, "done"), (cancelled, "cancelled"), (missed, "not_home")):
                 with self.subTest(lang=code, state=state):
                     response = self.url_open(self.visit_url(visit))
                     self.assertEqual(response.status_code, 200)
                     self.assert_in_language(response.text, code, f"{state} page")
                     self.assertNotIn("o_fs_preparation", response.text, "nothing to prepare")
+                    if state == "not_home":
+                        self.assertIn("o_fs_not_home", response.text)
                     if state == "cancelled":
                         self.assertIn("o_fs_book_again", response.text)
                         self.assertIn("+33 4 72 00 00 00", response.text)

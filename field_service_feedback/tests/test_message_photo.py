@@ -8,7 +8,8 @@ class TestMessagePhoto(VisitPageCase):
     """The "on the way" e-mail shows the technician's photo through the visit page's link."""
 
     def on_the_way_body(self):
-        self.visit.action_fs_on_my_way()
+        if self.visit.fs_state != "en_route":
+            self.visit.action_fs_on_my_way()
         template = self.env.ref("field_service_cx.mail_template_fs_on_the_way")
         return template._render_field("body_html", self.visit.ids)[self.visit.id]
 
@@ -20,6 +21,7 @@ class TestMessagePhoto(VisitPageCase):
         body = self.on_the_way_body()
         self.assertIn(f'src="{url.replace("&", "&amp;")}"', body)
         self.assertNotIn("data:image", body, "mail clients block inline images")
+        self.assertNotIn("o_fs_technician_initial", body, "no letter beside a photo")
         response = self.url_open(self.visit_url(suffix="/technician/avatar"))
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.headers["Content-Type"], "image/png")
@@ -30,3 +32,8 @@ class TestMessagePhoto(VisitPageCase):
         body = self.on_the_way_body()
         self.assertNotIn("<img", body, "no placeholder picture in the e-mail")
         self.assertIn("Anna", body)
+        # The letter on a circle in the company's colour, its text colour picked for contrast.
+        self.company.primary_color = "#163A66"
+        body = self.on_the_way_body()
+        self.assertRegex(body, r'o_fs_technician_initial"[^>]*>A</span>')
+        self.assertIn("background-color: #163A66; color: #FFFFFF;", body)

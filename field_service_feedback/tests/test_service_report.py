@@ -11,6 +11,7 @@ from odoo.addons.field_service_cx.tools import windows
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_amount
 from odoo.tools.pdf import PdfFileReader
 
 from .common import VisitPageCase
@@ -136,15 +137,12 @@ class TestServiceReport(VisitPageCase):
         ]
         self.assertGreaterEqual(len(images), 4, "two photos, the signature and the QR code")
 
-    def test_a_typical_visit_in_french_is_one_page(self):
-        """5 checks, 3 parts, 4 photos and a signature, for a French customer: one A4 page."""
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"]._load_module_terms(
-            ["field_service_cx", "field_service_feedback"], ["fr_FR"], overwrite=True
-        )
-        self.customer.lang = "fr_FR"
+    # ---- the typical visit: one page, in the customer's language, with or without prices -----
+
+    def typical_visit(self):
+        """5 checks, 3 parts, 4 photos and a signature."""
         parts = self.env["product.product"].create(
-            [{"name": f"Pièce type {n} (test)"} for n in range(3)]
+            [{"name": f"Pièce type {n} (test)", "list_price": 10.0 * (n + 1)} for n in range(3)]
         )
         visit = self.create_visit(
             fs_technician_id=self.anna.id,
@@ -163,15 +161,143 @@ class TestServiceReport(VisitPageCase):
             (len(visit.fs_checklist_line_ids), len(visit.fs_part_ids), len(visit.fs_photo_ids)),
             (5, 3, 4),
         )
+        return visit
+
+    def test_a_typical_visit_is_one_page_in_french_and_finnish_with_or_without_prices(self):
+        from .test_customer_languages import customer_msgids, english_phrases
+
+        langs = ("fr_FR", "fi_FI")
+        for code in langs:
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(
+            ["field_service_cx", "field_service_feedback"], list(langs), overwrite=True
+        )
+        phrases = english_phrases(m for ids in customer_msgids().values() for m in ids)
+        self.anna.image_1920 = self.png("teal", (256, 256))
+        self.company.write({"logo": self.png("navy", (500, 100)), "phone": "+33 4 72 00 00 00"})
+        visit = self.typical_visit()
         self.env["ir.config_parameter"].set_param("report.url", self.base_url())
-        with mute_logger("odoo.addons.base.models.ir_actions_report"):
-            pdf, kind = (
-                self.env["ir.actions.report"]
-                .with_context(force_report_rendering=True, lang="fr_FR")
-                ._render_qweb_pdf(REPORT, visit.ids)
-            )
-        self.assertEqual(kind, "pdf")
-        self.assertEqual(len(PdfFileReader(io.BytesIO(pdf), strict=False).pages), 1)
+        reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        for code in langs:
+            self.customer.lang = code
+            for prices in (False, True):
+                self.env["res.config.settings"].create({"fs_report_show_prices": prices}).execute()
+                with self.subTest(lang=code, prices=prices):
+                    html, _kind = reports.with_context(lang=code)._render_qweb_html(
+                        REPORT, visit.ids
+                    )
+                    html = html.decode()
+                    left = sorted(phrase for phrase in phrases if phrase in html)
+                    self.assertFalse(left, f"English in the {code} report: {left}")
+                    self.assertEqual("o_fs_report_total" in html, prices)
+                    with mute_logger("odoo.addons.base.models.ir_actions_report"):
+                        pdf, kind = reports.with_context(lang=code)._render_qweb_pdf(
+                            REPORT, visit.ids
+                        )
+                    self.assertEqual(kind, "pdf")
+                    pages = PdfFileReader(io.BytesIO(pdf), strict=False).pages
+                    self.assertEqual(len(pages), 1, "the typical visit's report is one A4 page")
+
+    # ---- brand, photo, prices ----------------------------------------------------------------
+
+    def test_the_header_is_in_the_body_with_logo_company_and_colours(self):
+        self.company.write(
+            {
+                "logo": self.png("navy", (500, 100)),
+                "primary_color": "#163A66",
+                "secondary_color": "#EF7D26",
+                "street": "27 Rue Pré-Gaudry",
+                "zip": "69007",
+                "city": "Lyon",
+                "phone": "+33 4 72 00 00 00",
+                "email": "bonjour@lyon-confort.example.com",
+            }
+        )
+        html = self.render()
+        header = re.search(r'<table class="o_fs_report_header">(.*?)</table>', html, re.S)
+        self.assertTrue(header, "the company's header is in the body (no wkhtmltopdf header)")
+        logo = re.search(r'o_fs_report_logo">\s*(<img[^>]*>)', header.group(1))
+        self.assertTrue(logo and 'src="data:image/' in logo.group(1), "the company's logo")
+        for text in ("27 Rue Pré-Gaudry, 69007 Lyon", "+33 4 72 00 00 00", "bonjour@lyon-confort"):
+            self.assertIn(text, header.group(1))
+        self.assertIn("--fs-primary: #163A66;", html)
+        self.assertIn("--fs-on-primary: #FFFFFF;", html, "white text on the dark blue band")
+        self.assertIn("--fs-on-secondary: #1A1A1A;", html, "dark text on the orange")
+        self.assertNotIn('class="header', html, "no external layout header")
+        paperformat = self.env.ref(REPORT).paperformat_id
+        self.assertEqual((paperformat.format, paperformat.header_spacing), ("A4", 0))
+        self.assertGreaterEqual(paperformat.margin_left, 10, "a left margin")
+
+    def test_colours_default_when_the_company_has_none(self):
+        self.company.write({"primary_color": False, "secondary_color": "not a colour"})
+        html = self.render()
+        self.assertIn("--fs-primary: #1F4E79;", html)
+        self.assertIn("--fs-secondary: #E07B00;", html)
+
+    def test_the_technician_shows_with_a_photo_or_a_letter(self):
+        self.anna.image_1920 = self.png("teal", (256, 256))
+        html = self.render()
+        photo = re.search(r'<img[^>]*class="o_fs_report_technician_photo"[^>]*>', html)
+        self.assertTrue(photo and 'src="data:image/' in photo.group(0), "the technician's photo")
+        self.assertNotIn("o_fs_report_technician_initial", html)
+        self.anna.image_1920 = False
+        html = self.render()
+        self.assertNotIn("o_fs_report_technician_photo", html)
+        self.assertRegex(html, r'o_fs_report_technician_initial">A<')
+
+    def test_odoos_generated_letter_is_not_a_photo(self):
+        self.anna.image_1920 = self.anna._avatar_generate_svg()
+        self.assertFalse(self.anna._fs_has_photo())
+        html = self.render()
+        self.assertNotIn("o_fs_report_technician_photo", html)
+        self.assertIn("o_fs_report_technician_initial", html)
+        self.assertFalse(self.visit._fs_technician_photo_url(), "no e-mail picture either")
+
+    def test_prices_are_off_by_default_and_shown_by_the_setting(self):
+        self.valve.list_price = 12.5
+        self.visit.fs_part_ids.filtered(lambda p: p.product_id == self.valve).quantity_used = 2
+        self.assertFalse(self.env["res.config.settings"].create({}).fs_report_show_prices)
+        html = self.render()
+        self.assertNotIn("o_fs_report_amount", html)
+        self.assertNotIn("o_fs_report_total", html)
+        self.assertNotIn("25.00", html)
+        self.env["res.config.settings"].create({"fs_report_show_prices": True}).execute()
+        values = self.visit._fs_report_values()
+        currency = self.company.currency_id
+        # In the report's language (the customer's here), as money of the company's currency.
+        lang = self.visit._fs_report_lang()
+        expected = format_amount(self.env, 25.0, currency, lang_code=lang)
+        self.assertEqual([part["amount"] for part in values["parts"]], [expected])
+        self.assertEqual(values["total"], expected)
+        html = self.render()
+        self.assertIn(f'o_fs_report_amount">{expected}<', html)
+        self.assertRegex(html, rf"(?s)o_fs_report_total.*{re.escape(expected)}")
+        self.assertIn(currency.symbol, expected, "formatted with the currency")
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.visit.with_context(lang="fr_FR")._fs_report_values()["total"]
+        self.assertIn("25,00", french, "a French customer reads a decimal comma")
+
+    def test_photos_sit_three_a_row_with_their_before_after_tag_and_caption(self):
+        html = self.render()
+        figures = re.findall(r"<figure[^>]*o_fs_photo\"[^>]*>(.*?)</figure>", html, re.S)
+        self.assertEqual(len(figures), 2)
+        self.assertIn("<strong>Before</strong>: Sooty burner", figures[0])
+        self.assertIn("<strong>After</strong>: Clean burner", figures[1])
+        src = self.visit._fs_report_values()["photos"][0]["src"]
+        with Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))) as thumbnail:
+            self.assertEqual(thumbnail.size[0] * 3, thumbnail.size[1] * 4, "cut to 4:3")
+
+    def test_next_steps_say_what_comes_and_whom_to_call(self):
+        self.company.write({"phone": "+33 4 72 00 00 00", "email": "bonjour@example.com"})
+        html = self.render()
+        self.assertIn("Next steps", html)
+        self.assertIn("Bleed the radiators before winter.", html)
+        self.assertIn("+33 4 72 00 00 00", html)
+        self.assertIn("bonjour@example.com", html)
+        self.assertNotIn("o_fs_report_return_visit", html)
+        self.visit.fs_recommendations = False
+        self.visit.fs_next_service_date = False
+        self.assertIn("o_fs_report_nothing_next", self.render())
 
     def test_technicians_write_recommendations_on_site(self):
         visit = self.create_visit(name="On site", fs_technician_id=self.anna.id)

@@ -26,6 +26,8 @@ class TestVisitRatingOnPhone(VisitPageCase):
     touch_enabled = True
 
     def test_customer_reads_the_report_and_rates_on_a_phone(self):
+        self.company.primary_color = "#163A66"
+        self.anna.image_1920 = self.png("teal", (256, 256))
         self.finish(self.visit)
         self.env["ir.config_parameter"].set_param(
             "field_service_feedback.review_url", "https://reviews.example.com/us"

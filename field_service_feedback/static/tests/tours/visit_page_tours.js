@@ -54,11 +54,46 @@ registry.category("web_tour.tours").add("fs_visit_page_phone", {
     ],
 });
 
-// A customer, on a phone, opens a done visit's page from a token link (no login), reads the
-// service report, rates 5 stars and 9/10 with a comment, then sees the thank-you and the
-// invitation to review the company publicly.
+// A customer, on a phone, opens a done visit's page from a token link (no login), sees the
+// technician's photo, the company's colours and the service report with its download link,
+// rates 5 stars and 9/10 with a comment, then sees the thank-you and the invitation to review
+// the company publicly.
 registry.category("web_tour.tours").add("fs_visit_rate_phone", {
     steps: () => [
+        {
+            // The technician's real photo (not a letter), loaded through the visit's link.
+            trigger: ".o_fs_technician img.o_fs_technician_photo",
+            async run() {
+                const img = document.querySelector(".o_fs_technician img.o_fs_technician_photo");
+                img.loading = "eager";
+                img.scrollIntoView();
+                for (let i = 0; i < 50 && !(img.complete && img.naturalWidth); i++) {
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                if (!img.naturalWidth) {
+                    throw new Error("The technician's photo did not load");
+                }
+                if (document.querySelector(".o_fs_technician .o_fs_technician_initial")) {
+                    throw new Error("A letter is shown although there is a photo");
+                }
+            },
+        },
+        {
+            trigger: ".o_fs_report_card a.o_fs_report_download[href*='/report.pdf']",
+        },
+        {
+            // The company's colour on the page's main button, with white text (contrast).
+            trigger: "button.o_fs_rating_send",
+            run() {
+                const style = getComputedStyle(document.querySelector("button.o_fs_rating_send"));
+                if (style.backgroundColor !== "rgb(22, 58, 102)") {
+                    throw new Error(`Not the company's colour: ${style.backgroundColor}`);
+                }
+                if (style.color !== "rgb(255, 255, 255)") {
+                    throw new Error(`Text not readable on it: ${style.color}`);
+                }
+            },
+        },
         {
             trigger: ".o_fs_report_card .o_fs_report_work:contains(Cleaned the burner)",
         },
