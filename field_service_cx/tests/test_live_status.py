@@ -223,7 +223,9 @@ class TestLiveStatusBoard(LiveCase):
         late.with_user(self.user_anna).action_fs_on_my_way()
         anna.invalidate_recordset()
         self.assertEqual(anna.fs_status, "en_route")
-        self.assertEqual((anna.fs_current_visit_id.id, anna.fs_next_visit_id.id), (late.id, later.id))
+        self.assertEqual(
+            (anna.fs_current_visit_id.id, anna.fs_next_visit_id.id), (late.id, later.id)
+        )
         late.with_user(self.user_anna).action_fs_arrive()
         anna.invalidate_recordset()
         self.assertEqual(anna.fs_next_visit_id.id, later.id)
