@@ -27,7 +27,7 @@ def is_late_to_start(
     now: datetime, departure: datetime | None, *, started: bool, grace_minutes: int
 ) -> bool:
     """Not on the way more than ``grace_minutes`` after the planned departure."""
-    if started or departure is None:
+    if started or not departure:  # None, or the ORM's False for an empty field
         return False
     return now > departure + timedelta(minutes=grace_minutes)
 
@@ -47,6 +47,6 @@ def is_at_risk(
 ) -> bool:
     """Not arrived and projected to arrive later than ``margin_minutes`` before the window ends:
     flagged while the window can still be kept (or the customer warned)."""
-    if arrived or window_end is None:
+    if arrived or not window_end:  # None, or the ORM's False for an empty field
         return False
     return projected_arrival(now, eta) > window_end - timedelta(minutes=margin_minutes)

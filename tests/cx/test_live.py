@@ -53,3 +53,10 @@ def test_a_stale_eta_counts_from_now_and_no_eta_only_near_the_end():
 def test_arrived_or_windowless_is_never_at_risk():
     assert not live.is_at_risk(NOW, NOW + 90 * MIN, NOW, arrived=True, margin_minutes=10)
     assert not live.is_at_risk(NOW, NOW + 90 * MIN, None, arrived=False, margin_minutes=10)
+
+
+def test_an_empty_orm_field_is_no_window_and_no_departure():
+    """The ORM gives False, not None, for an empty datetime: no flag, no error."""
+    now = datetime(2026, 12, 1, 9, 0)
+    assert not live.is_at_risk(now, None, False, arrived=False, margin_minutes=10)
+    assert not live.is_late_to_start(now, False, started=False, grace_minutes=10)
