@@ -36,6 +36,7 @@ class TestVisitPage(VisitPageCase):
     # ---- reading --------------------------------------------------------------------------
 
     def test_page_with_token_shows_the_visit_and_nothing_internal(self):
+        self.anna.image_1920 = self.png("teal", (128, 128))  # a real photo, not Odoo's letter
         response = self.url_open(self.visit_url())
         self.assertEqual(response.status_code, 200)
         page = response.text

@@ -61,16 +61,19 @@ class TestVisitPageStates(VisitPageCase):
                 "fs_route_sequence": 2,
             }
         )
-        self.assertEqual(earlier.fs_state, "scheduled")  # left open: we are next all the same
+        # The earlier stop is left open: going there first makes this visit the next stop
+        # (the technician's order and the customer's stop number stay the same).
+        self.assertEqual(earlier.fs_state, "scheduled")
         self.visit.action_fs_on_my_way()
         self.visit.fs_eta = now + timedelta(minutes=25)
         live = self.visit._fs_portal_eta_values(now)
         arrival = windows.format_hour(self.visit.fs_eta, zone, "en_US")
         self.assertEqual(live["eta_text"], f"On the way, arriving about {arrival} (in 25 min)")
-        self.assertEqual(live["stops_text"], "You are stop 2 of today, next in line.")
+        self.assertEqual(live["stops_text"], "You are stop 1 of today, next in line.")
+        self.assertEqual(self.visit.fs_route_sequence, 1)
         html = self.page()
         self.assertIn(arrival, html)
-        self.assertIn("You are stop 2 of today", html)
+        self.assertIn("You are stop 1 of today", html)
         self.assertIn("o_fs_preparation", html, "still time to prepare")
 
     def test_on_site_nothing_to_prepare_and_no_calendar(self):
