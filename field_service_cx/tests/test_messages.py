@@ -10,6 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_datetime
 from odoo.tools.safe_eval import safe_eval
 
 from ..models.fs_message import FsVisitMessage
@@ -367,7 +368,10 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             visit = self.book(paris(2026, 6, 10, 13, 0))
         confirmation = self.rows(visit, kind="confirmation")
         self.assertEqual(confirmation.due_at, paris(2026, 6, 2, 8, 0))
-        self.assertIn("moved out of quiet hours to 6/2/26, 8:00 AM local time", confirmation.note)
+        morning = format_datetime(
+            self.env, paris(2026, 6, 2, 8, 0), tz="Europe/Paris", dt_format="short"
+        )
+        self.assertIn(f"moved out of quiet hours to {morning} local time", confirmation.note)
         # Quiet hours changed after planning: checked again when sending.
         with freeze_time(paris(2026, 6, 2, 8, 0)):
             self.customer.fs_quiet_until = 9.0
@@ -627,7 +631,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         with freeze_time("2026-06-01 10:02:00"):
             self.run_cron()
         self.assertEqual(row.state, "failed")
-        self.assertIn("mail_email_invalid", row.reason)
+        self.assertIn("e-mail: Invalid email address", row.reason, "core's label of the failure")
 
     def test_permanent_sms_failure_fails_the_row_with_its_reason(self):
         self.customer.fs_preferred_channel = "sms"
@@ -782,7 +786,10 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertEqual(
             english[:3],
             [
-                "moved out of quiet hours to 6/2/26, 8:00 AM local time",
+                "moved out of quiet hours to %s local time"
+                % format_datetime(
+                    self.env, paris(2026, 6, 2, 8, 0), tz="Europe/Paris", dt_format="short"
+                ),
                 "SMS: Server Error: failed after 4 attempt(s)",
                 "the visit is now on the way",
             ],
