@@ -1,6 +1,6 @@
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from operator import methodcaller
 
 from psycopg2 import OperationalError
@@ -8,9 +8,11 @@ from psycopg2 import OperationalError
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, plaintext2html
+from odoo.tools.misc import format_datetime, format_time
 from odoo.tools.sql import create_index
 
 from ..tools import reminders, windows
+from ..tools.notes import Note
 from .mail_template import COMPILE_ONCE
 
 _logger = logging.getLogger(__name__)
@@ -121,6 +123,50 @@ class FsVisitMessage(models.Model):
             if row.step:
                 label = f"{label} {row.step}"
             row.display_name = f"{label} – {row.task_id.display_name}"
+
+    @api.model
+    def _fs_say(self, note):
+        """A tools ``Note`` in the reader's language, its times formatted by babel; False when
+        there is none. Codes of visit states and of mail/SMS failures are shown by their label."""
+        if not note:
+            return False
+        labels = {
+            "state": self.env["project.task"]._fields["fs_state"]._description_selection(self.env),
+            "mail_failure": self.env["mail.mail"]
+            ._fields["failure_type"]
+            ._description_selection(self.env),
+            "sms_failure": self.env["sms.sms"]
+            ._fields["failure_type"]
+            ._description_selection(self.env),
+        }
+        labels = {name: dict(pairs) for name, pairs in labels.items()}
+
+        def say(value, name=None):
+            if isinstance(value, Note):
+                params = {key: say(part, key) for key, part in value.params.items()}
+                return self.env._(value.text, **params) if params else self.env._(value.text)
+            if isinstance(value, tuple):
+                return "; ".join(say(part) for part in value)
+            if isinstance(value, datetime):
+                zone = str(value.tzinfo) if value.tzinfo else "UTC"
+                naive = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+                return format_datetime(self.env, naive, tz=zone, dt_format="short")
+            if isinstance(value, time):
+                return format_time(self.env, value, time_format="short")
+            if name == "state":
+                return labels[name].get(value, value).lower()
+            if name in labels:
+                return labels[name].get(value, value)
+            return value
+
+        return say(note)
+
+    @api.model
+    def _fs_zone_note(self, note, zone):
+        """What the office reads when an invalid time zone was skipped for ``zone``."""
+        if not note:
+            return False
+        return self.env._("%(problem)s: %(zone)s used", problem=self._fs_say(note), zone=zone.key)
 
     @api.depends("state", "reason")
     def _compute_needs_check(self):
@@ -385,15 +431,20 @@ class FsVisitMessage(models.Model):
             urgent=self.kind in reminders.URGENT_KINDS,
         )
         if timing.expired:
-            self.write({"state": "expired", "reason": timing.expired})
+            self.write({"state": "expired", "reason": self._fs_say(timing.expired)})
             return None
         if timing.due != now:
             self.write(
-                {"state": "planned", "due_at": timing.due, "note": timing.note, "reason": False}
+                {
+                    "state": "planned",
+                    "due_at": timing.due,
+                    "note": self._fs_say(timing.note),
+                    "reason": False,
+                }
             )
             return None
         choice = site._fs_channel_choice()
-        zone_text = zone_note and f"{zone_note}: {zone.key} used"
+        zone_text = self._fs_zone_note(zone_note, zone)
         notes = "; ".join(filter(None, [zone_text, choice.note])) or False
         if choice.skip:
             self.write({"state": "skipped", "reason": choice.skip, "note": notes})
@@ -408,7 +459,7 @@ class FsVisitMessage(models.Model):
             return "voided", self.env._("replaced by a newer window")
         stale = reminders.stale_reason(self.kind, self.task_id.fs_state, now, self.expires_at)
         if stale:
-            return "expired", stale
+            return "expired", self._fs_say(stale)
         if self.kind == reminders.TECHNICIAN and (
             self.task_id.fs_technician_id == self.task_id._fs_told_technicians()[self.task_id.id]
         ):
@@ -621,7 +672,13 @@ class FsVisitMessage(models.Model):
             if outcome.outcome == "sent":
                 row.write({"state": "sent", "next_check_at": False, "retry_at": False})
             elif outcome.outcome == "failed":
-                row.write({"state": "failed", "reason": outcome.reason, "next_check_at": False})
+                row.write(
+                    {
+                        "state": "failed",
+                        "reason": self._fs_say(outcome.reason),
+                        "next_check_at": False,
+                    }
+                )
                 failed |= row
             elif outcome.outcome == "wait":
                 row.next_check_at = now + WAIT_AGAIN
@@ -630,7 +687,7 @@ class FsVisitMessage(models.Model):
                     {
                         "retry_at": outcome.retry_at,
                         "next_check_at": outcome.retry_at,
-                        "reason": outcome.reason,
+                        "reason": self._fs_say(outcome.reason),
                     }
                 )
             elif staleness := row._fs_staleness(now, latest):
@@ -644,7 +701,7 @@ class FsVisitMessage(models.Model):
                     {
                         "attempts": row.attempts + 1,
                         "retry_at": False,
-                        "reason": outcome.reason,
+                        "reason": self._fs_say(outcome.reason),
                         "next_check_at": now + FOLLOW_UP_DELAY,
                     }
                 )

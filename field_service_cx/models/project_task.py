@@ -718,7 +718,7 @@ class ProjectTask(models.Model):
                 task.fs_window_start, task.fs_window_end, task.fs_service_minutes
             )
             if problem:
-                raise ValidationError(problem)
+                raise ValidationError(self.env["fs.visit.message"]._fs_say(problem))
 
     @api.constrains("fs_technician_id", "fs_required_skill_ids")
     def _check_fs_technician_skills(self):
@@ -769,7 +769,9 @@ class ProjectTask(models.Model):
             start = fields.Datetime.to_datetime(vals.get("fs_window_start"))
             end = fields.Datetime.to_datetime(vals.get("fs_window_end"))
             if start and end and end <= start:
-                raise ValidationError(windows.window_problem(start, end, 0))
+                raise ValidationError(
+                    self.env["fs.visit.message"]._fs_say(windows.window_problem(start, end, 0))
+                )
         self._fs_take_booking_lock(
             {
                 vals["fs_technician_id"]

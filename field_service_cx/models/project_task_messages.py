@@ -7,6 +7,7 @@ from odoo import api, fields, models
 
 from ..tools import brand, reminders, sms_links, windows
 from ..tools import visit_states as vs
+from ..tools.notes import Note
 
 # Visit states in which a newly promised window is announced to the customer.
 WINDOW_STATES = ("to_schedule", "scheduled", "confirmed", "en_route")
@@ -177,7 +178,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                 "partner_id": site.id,
                 "version": promise.id,
                 "promise_id": promise.id,
-                "note": zone_note and f"{zone_note}: {zone.key} used",
+                "note": Message._fs_zone_note(zone_note, zone),
             }
             kind = reminders.PROMISE_EVENT.get(promise.source, reminders.RESCHEDULED)
             expires = reminders.event_expiry(
@@ -210,12 +211,13 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
 
     @api.model
     def _fs_timing_values(self, timing, expires, note):
+        Message = self.env["fs.visit.message"]
         return {
             "due_at": timing.due,
             "expires_at": expires,
             "state": "expired" if timing.expired else "planned",
-            "reason": timing.expired or False,
-            "note": "; ".join(filter(None, [note, timing.note])) or False,
+            "reason": Message._fs_say(timing.expired),
+            "note": "; ".join(filter(None, [note, Message._fs_say(timing.note)])) or False,
         }
 
     def _fs_plan_state_messages(self, states_before):
@@ -233,10 +235,9 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                     ("kind", "in", reminders.WINDOW_KINDS),
                 ]
             )
-            labels = dict(vs.STATES)
             for visit in voiding:
                 pending.filtered(lambda row, v=visit: row.task_id == v)._fs_void(
-                    self.env._("the visit is now %s") % labels[visit.fs_state].lower()
+                    Message._fs_say(Note(reminders.STALE_STATE, {"state": visit.fs_state}))
                 )
         events = moved.filtered(lambda t: t.fs_state in STATE_EVENTS)
         if not events:
@@ -266,7 +267,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                     "version": promise.id if promise else 0,
                     "promise_id": promise.id if promise else False,
                     **self._fs_timing_values(
-                        timing, now + lifetime, zone_note and f"{zone_note}: {zone.key} used"
+                        timing, now + lifetime, Message._fs_zone_note(zone_note, zone)
                     ),
                 }
             )
@@ -342,7 +343,7 @@ class ProjectTask(models.Model):  # pylint: disable=consider-merging-classes-inh
                     "version": promise.id if promise else 0,
                     "promise_id": promise.id if promise else False,
                     **self._fs_timing_values(
-                        timing, expires, zone_note and f"{zone_note}: {zone.key} used"
+                        timing, expires, Message._fs_zone_note(zone_note, zone)
                     ),
                 }
             )

@@ -10,9 +10,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
+from odoo.tools.misc import format_datetime
 from odoo.tools.safe_eval import safe_eval
 
 from ..models.fs_message import FsVisitMessage
+from ..tools import reminders, windows
 from .common import FieldServiceCase
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -366,7 +368,10 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
             visit = self.book(paris(2026, 6, 10, 13, 0))
         confirmation = self.rows(visit, kind="confirmation")
         self.assertEqual(confirmation.due_at, paris(2026, 6, 2, 8, 0))
-        self.assertIn("quiet hours", confirmation.note)
+        morning = format_datetime(
+            self.env, paris(2026, 6, 2, 8, 0), tz="Europe/Paris", dt_format="short"
+        )
+        self.assertIn(f"moved out of quiet hours to {morning} local time", confirmation.note)
         # Quiet hours changed after planning: checked again when sending.
         with freeze_time(paris(2026, 6, 2, 8, 0)):
             self.customer.fs_quiet_until = 9.0
@@ -498,7 +503,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.customer.invalidate_recordset(["tz"])
         visit = self.book(paris(2026, 6, 10, 13, 0))
         row = self.rows(visit, key="reminder:1d@18:00")
-        self.assertIn("unknown time zone 'Mars/Olympus'", row.note)
+        self.assertIn("unknown time zone “Mars/Olympus”: Europe/Paris used", row.note)
         self.assertEqual(row.due_at, paris(2026, 6, 9, 18, 0), "the company's zone is used")
 
     # ---- the site's time zone and the confirmation's lifetime ------------------------------
@@ -626,7 +631,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         with freeze_time("2026-06-01 10:02:00"):
             self.run_cron()
         self.assertEqual(row.state, "failed")
-        self.assertIn("mail_email_invalid", row.reason)
+        self.assertIn("e-mail: Invalid email address", row.reason, "core's label of the failure")
 
     def test_permanent_sms_failure_fails_the_row_with_its_reason(self):
         self.customer.fs_preferred_channel = "sms"
@@ -639,7 +644,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         with freeze_time("2026-06-01 10:02:00"):
             self.run_cron()
         self.assertEqual(row.state, "failed")
-        self.assertIn("sms_number_format", row.reason)
+        self.assertIn("SMS: Wrong Number Format: failed after 1 attempt(s)", row.reason)
 
     def test_a_final_sms_failure_tells_a_real_dispatcher_once(self):
         self.project.user_id = self.env.ref("base.user_root")  # OdooBot, as in the demo
@@ -661,7 +666,7 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         self.assertTrue(user.has_group("field_service_cx.group_fs_dispatcher"))
         self.assertTrue(user.active and not user.share and user != self.project.user_id)
         self.assertIn("Booking confirmation", activity.summary)
-        self.assertIn("sms_number_format", activity.note)
+        self.assertIn("Wrong Number Format", activity.note)
 
     def test_a_last_failed_e_mail_retry_tells_the_projects_manager(self):
         self.project.user_id = self.user_dispatcher
@@ -761,6 +766,46 @@ class TestMessages(FieldServiceCase, MockEmail, MockSMS):
         per_row = (counts[6] - counts[4]) / 2
         self.assertLessEqual(counts[6], counts[4] + 2 * (counts[4] / 4) + 10, counts)
         self.assertLess(per_row, 60, counts)
+
+    def test_the_office_reads_the_ledgers_notes_in_its_language(self):
+        codes = ["fr_FR", "fi_FI", "hu_HU", "de_DE"]
+        for code in codes:
+            self.env["res.lang"]._activate_lang(code)
+        self.env["ir.module.module"]._load_module_terms(["field_service_cx"], codes, overwrite=True)
+        Message = self.env["fs.visit.message"]
+        paris_zone = windows.find_zone("Europe/Paris")[0]
+        moved = reminders.fit_quiet_hours(
+            paris(2026, 6, 1, 23, 0), None, paris_zone, 21.0, 8.0, urgent=False
+        ).note
+        gave_up = reminders.delivery_outcome(
+            attempts=4, now=datetime(2026, 6, 1), sms_state="error", sms_failure="sms_server"
+        ).reason
+        stale = reminders.stale_reason(reminders.REMINDER, "en_route", datetime(2026, 6, 1), None)
+        zone_note = windows.find_zone("Mars/Olympus")[1]
+        english = [Message._fs_say(note) for note in (moved, gave_up, stale, zone_note)]
+        self.assertEqual(
+            english[:3],
+            [
+                "moved out of quiet hours to %s local time"
+                % format_datetime(
+                    self.env, paris(2026, 6, 2, 8, 0), tz="Europe/Paris", dt_format="short"
+                ),
+                "SMS: Server Error: failed after 4 attempt(s)",
+                "the visit is now on the way",
+            ],
+        )
+        for code in codes:
+            said = [
+                Message.with_context(lang=code)._fs_say(note)
+                for note in (moved, gave_up, stale, zone_note)
+            ]
+            with self.subTest(lang=code):
+                for ours, theirs in zip(english, said, strict=True):
+                    self.assertNotEqual(ours, theirs)
+                hour = {"fr_FR": "08:00", "fi_FI": "8.00", "hu_HU": "8:00", "de_DE": "08:00"}
+                self.assertIn(hour[code], said[0], "24-hour time in the reader's language")
+                self.assertNotIn("AM", said[0])
+                self.assertIn("Mars/Olympus", said[3])
 
     def test_a_wrong_cadence_is_refused_in_the_admins_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")

@@ -45,6 +45,28 @@ class TestTechnicianDayOnPhone(HttpCase, FieldServiceCase):
         self.env["project.task"].search([("fs_technician_id", "=", technician.id)]).write(
             {"fs_technician_id": False, "fs_window_start": False, "fs_window_end": False}
         )
+        # Whatever the weekday and the hour the test runs at, today is a working day for him
+        # (the demo's calendar has no weekend hours): On my way re-times the day as on a weekday.
+        technician.resource_calendar_id = self.env["resource.calendar"].create(
+            {
+                "name": "Every day, all day (tour)",
+                "tz": "Europe/Paris",
+                "attendance_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"Day {day}",
+                            "dayofweek": str(day),
+                            "hour_from": 0,
+                            "hour_to": 24,
+                            "day_period": "morning",
+                        },
+                    )
+                    for day in range(7)
+                ],
+            }
+        )
         job_type = self.env["fs.job.type"].create(
             {
                 "name": "Boiler service (tour)",

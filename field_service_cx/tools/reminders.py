@@ -19,15 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .visit_states import LABELS
+from .notes import Note, _lt
 
 UTC = ZoneInfo("UTC")
-
-
-def _lt(text: str) -> str:
-    """Marks a text for the translation template (Odoo's exporter reads ``_lt``); models show
-    it through ``env._`` in the reader's language."""
-    return text
 
 
 # Why a contact gets no message, or which channel replaced the one they prefer.
@@ -37,6 +31,20 @@ EMAIL_ONLY = _lt("no valid mobile: e-mail only")
 SMS_ONLY = _lt("no e-mail: SMS only")
 EMAIL_FOR_SMS = _lt("SMS preferred but no valid mobile: e-mail used")
 SMS_FOR_EMAIL = _lt("no e-mail address: SMS used")
+
+# Notes with data (``Note``): models translate them, with the values formatted by babel.
+MOVED_OUT_OF_QUIET = _lt("moved out of quiet hours to %(moment)s local time")
+QUIET_TOO_LONG = _lt("quiet hours until %(until)s end after the message's useful time")
+STALE_STATE = _lt("the visit is now %(state)s")  # state: a visit state code
+STALE_TIME = _lt("too late: useful until %(until)s UTC")
+MAIL_CANCELLED = _lt("e-mail cancelled")
+SMS_CANCELLED = _lt("SMS cancelled")
+MAIL_NOT_SENT = _lt("e-mail not sent")
+MAIL_FAILED = _lt("e-mail: %(mail_failure)s")  # mail_failure: a mail.mail failure type
+WITH_DETAIL = _lt("%(reason)s (%(detail)s)")  # detail: the mail server's own words
+SMS_FAILED = _lt("SMS: %(sms_failure)s")  # sms_failure: an sms.sms failure type
+RETRYING = _lt("%(reason)s, retrying")
+GAVE_UP = _lt("%(reason)s: failed after %(attempts)s attempt(s)")
 
 DEFAULT_CADENCE = "7d>2d, 1d@18:00>2h, 1h"
 
@@ -251,8 +259,8 @@ def quiet_end(moment: datetime, zone: ZoneInfo, quiet_until: float) -> datetime:
 @dataclass(frozen=True)
 class Timing:
     due: datetime
-    expired: str | None = None  # why the message will never go out
-    note: str | None = None  # e.g. "moved out of quiet hours"
+    expired: Note | None = None  # why the message will never go out
+    note: Note | None = None  # e.g. "moved out of quiet hours"
 
 
 def fit_quiet_hours(
@@ -269,11 +277,8 @@ def fit_quiet_hours(
     later = quiet_end(due, zone, quiet_until)
     local = _local(later, zone)
     if expires and later >= expires:
-        return Timing(
-            later,
-            expired=f"quiet hours until {local:%H:%M} end after the message's useful time",
-        )
-    return Timing(later, note=f"moved out of quiet hours to {local:%Y-%m-%d %H:%M} local time")
+        return Timing(later, expired=Note(QUIET_TOO_LONG, {"until": local.time()}))
+    return Timing(later, note=Note(MOVED_OUT_OF_QUIET, {"moment": local}))
 
 
 def event_expiry(
@@ -321,12 +326,12 @@ def reminder_plan(
 
 def stale_reason(
     kind: str, visit_state: str, now: datetime, expires: datetime | None
-) -> str | None:
+) -> Note | None:
     """Why a message should no longer be sent, or None when it still should."""
     if visit_state not in KIND_STATES.get(kind, ()):
-        return f"the visit is now {LABELS.get(visit_state, visit_state).lower()}"
+        return Note(STALE_STATE, {"state": visit_state})
     if expires and now >= expires:
-        return f"too late: useful until {expires:%Y-%m-%d %H:%M} UTC"
+        return Note(STALE_TIME, {"until": expires})
     return None
 
 
@@ -372,7 +377,7 @@ def choose_channels(
 @dataclass(frozen=True)
 class Delivery:
     outcome: str  # "sent", "wait", "retry" or "failed"
-    reason: str | None = None
+    reason: Note | None = None
     retry_at: datetime | None = None
     channels: tuple[str, ...] = ()  # for "retry": the channels to queue again
 
@@ -394,23 +399,27 @@ def delivery_outcome(
     up to ``MAX_ATTEMPTS`` attempts. A final failure on either channel fails the message.
     """
     if mail_state == "cancel":
-        return Delivery("failed", "e-mail cancelled")
+        return Delivery("failed", Note(MAIL_CANCELLED))
     if sms_state == "canceled":
-        return Delivery("failed", "SMS cancelled")
-    errors = []  # (channel, transient, text)
+        return Delivery("failed", Note(SMS_CANCELLED))
+    errors = []  # (channel, transient, note)
     if mail_state == "exception":
         failure = mail_failure or ""
-        text = f"e-mail {failure or 'not sent'}" + (f" ({mail_reason})" if mail_reason else "")
+        text = Note(MAIL_FAILED, {"mail_failure": failure}) if failure else Note(MAIL_NOT_SENT)
+        if mail_reason:
+            text = Note(WITH_DETAIL, {"reason": text, "detail": mail_reason})
         errors.append(("email", failure in TRANSIENT_MAIL_FAILURES, text))
     if sms_state == "error":
         failure = sms_failure or "unknown"
-        errors.append(("sms", failure in TRANSIENT_SMS_FAILURES, f"SMS {failure}"))
+        text = Note(SMS_FAILED, {"sms_failure": failure})
+        errors.append(("sms", failure in TRANSIENT_SMS_FAILURES, text))
     if errors:
-        reason = "; ".join(text for _channel, _transient, text in errors)
+        reason = tuple(text for _channel, _transient, text in errors)  # said "a; b"
         if all(transient for _channel, transient, _text in errors) and attempts < MAX_ATTEMPTS:
             channels = tuple(channel for channel, _transient, _text in errors)
-            return Delivery("retry", f"{reason}, retrying", now + retry_delay(attempts), channels)
-        return Delivery("failed", f"{reason}: failed after {attempts} attempt(s)")
+            retry_at = now + retry_delay(attempts)
+            return Delivery("retry", Note(RETRYING, {"reason": reason}), retry_at, channels)
+        return Delivery("failed", Note(GAVE_UP, {"reason": reason, "attempts": attempts}))
     if mail_state == "outgoing" or sms_state in ("outgoing", "process"):
         return Delivery("wait")
     return Delivery("sent")

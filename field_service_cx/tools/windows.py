@@ -9,31 +9,43 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 
+from .notes import Note, _lt
+
 UTC = ZoneInfo("UTC")
+
+
+NEEDS_BOTH = _lt("A visit window needs both a start and an end.")
+ENDS_BEFORE_START = _lt("The window ends (%(end)s) before it starts (%(start)s).")
+NEGATIVE_SERVICE = _lt("The service duration cannot be negative.")
+SHORTER_THAN_SERVICE = _lt(
+    "The window (%(window)s min) is shorter than the service duration (%(service)s min)."
+)
 
 
 def window_problem(
     start: datetime | None, end: datetime | None, service_minutes: int
-) -> str | None:
+) -> Note | None:
     """Why a promised window is invalid, or None when it is fine (or not set yet)."""
     if not start and not end:
         return None
     if not start or not end:
-        return "A visit window needs both a start and an end."
+        return Note(NEEDS_BOTH)
     if end <= start:
-        return f"The window ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})."
+        return Note(ENDS_BEFORE_START, {"end": end, "start": start})
     if service_minutes < 0:
-        return "The service duration cannot be negative."
+        return Note(NEGATIVE_SERVICE)
     window_minutes = (end - start).total_seconds() / 60
     if window_minutes < service_minutes:
-        return (
-            f"The window ({window_minutes:.0f} min) is shorter than the service duration "
-            f"({service_minutes} min)."
+        return Note(
+            SHORTER_THAN_SERVICE, {"window": round(window_minutes), "service": service_minutes}
         )
     return None
 
 
-def find_zone(*names: str | None) -> tuple[ZoneInfo | None, str | None]:
+UNKNOWN_ZONE = _lt("unknown time zone “%(name)s”")
+
+
+def find_zone(*names: str | None) -> tuple[ZoneInfo | None, Note | None]:
     """The first valid time zone among ``names`` (None when there is none) and a note.
 
     The note names the invalid zone that was skipped, so callers can record the fallback.
@@ -45,11 +57,11 @@ def find_zone(*names: str | None) -> tuple[ZoneInfo | None, str | None]:
         try:
             return ZoneInfo(name), note
         except (ZoneInfoNotFoundError, ValueError):
-            note = note or f"unknown time zone {name!r}"
+            note = note or Note(UNKNOWN_ZONE, {"name": name})
     return None, note
 
 
-def resolve_zone(*names: str | None) -> tuple[ZoneInfo, str | None]:
+def resolve_zone(*names: str | None) -> tuple[ZoneInfo, Note | None]:
     """Like ``find_zone``, with UTC as the last resort."""
     zone, note = find_zone(*names)
     return zone or UTC, note

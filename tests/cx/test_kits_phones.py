@@ -34,3 +34,8 @@ def test_invalid_numbers_carry_the_parsers_reason():
 
 def test_empty_number_is_no_problem():
     assert phones.check_phone("  ", "FR") == phones.PhoneCheck(None, False, None)
+
+
+def test_parser_errors_are_said_in_our_translatable_words():
+    assert phones.check_phone("not a phone", "FR").reason == phones.NOT_A_NUMBER
+    assert phones.check_phone("+33 6", None).reason == "the number is too short"

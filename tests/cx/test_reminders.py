@@ -1,8 +1,9 @@
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from fs_cx_tools import reminders as r
+from fs_cx_tools.notes import Note
 
 PARIS = ZoneInfo("Europe/Paris")
 STEPS = r.parse_cadence(r.DEFAULT_CADENCE)
@@ -98,14 +99,16 @@ def test_early_visit_one_hour_reminder_in_quiet_hours_expires():
     start = paris(2026, 6, 10, 8, 0)
     plan = r.reminder_plan(STEPS, start, PARIS, paris(2026, 6, 1, 12, 0), 21.0, 8.0)
     last = {step.code: timing for step, timing, _exp in plan}["1h"]
-    assert last.expired and "quiet hours until 08:00" in last.expired
+    assert last.expired == Note(r.QUIET_TOO_LONG, {"until": time(8, 0)})
 
 
 def test_quiet_hours_shift_to_the_morning():
     due = paris(2026, 6, 9, 22, 30)
     timing = r.fit_quiet_hours(due, paris(2026, 6, 10, 12, 0), PARIS, 21.0, 8.0, urgent=False)
     assert timing.due == paris(2026, 6, 10, 8, 0) and not timing.expired
-    assert "quiet hours" in timing.note
+    assert timing.note.text == r.MOVED_OUT_OF_QUIET
+    moment = timing.note.params["moment"]
+    assert moment.tzinfo == PARIS and moment.replace(tzinfo=None) == datetime(2026, 6, 10, 8, 0)
     urgent = r.fit_quiet_hours(due, None, PARIS, 21.0, 8.0, urgent=True)
     assert urgent.due == due
 
@@ -141,10 +144,11 @@ def test_a_confirmation_is_news_for_a_day_after_the_booking():
 def test_stale_reason_by_state_and_time():
     now = datetime(2026, 6, 10, 12, 0)
     assert r.stale_reason(r.REMINDER, "scheduled", now, now + timedelta(minutes=1)) is None
-    assert "on the way" in r.stale_reason(r.REMINDER, "en_route", now, None)
-    assert "too late" in r.stale_reason(r.REMINDER, "scheduled", now, now)
+    stale_state = r.stale_reason(r.REMINDER, "en_route", now, None)
+    assert stale_state == Note(r.STALE_STATE, {"state": "en_route"})
+    assert r.stale_reason(r.REMINDER, "scheduled", now, now) == Note(r.STALE_TIME, {"until": now})
     assert r.stale_reason(r.ON_THE_WAY, "en_route", now, None) is None
-    assert "on site" in r.stale_reason(r.ON_THE_WAY, "on_site", now, None)
+    assert r.stale_reason(r.ON_THE_WAY, "on_site", now, None).params == {"state": "on_site"}
 
 
 @pytest.mark.parametrize(
@@ -181,9 +185,16 @@ def test_delivery_outcomes_and_backoff():
     assert retry.channels == ("sms",)
     assert r.retry_delay(2) == timedelta(minutes=15) and r.retry_delay(3) == timedelta(minutes=45)
     gave_up = outcome(r.MAX_ATTEMPTS, sms_state="error", sms_failure="sms_server")
-    assert gave_up.outcome == "failed" and "after 4 attempt(s)" in gave_up.reason
+    server = Note(r.SMS_FAILED, {"sms_failure": "sms_server"})
+    assert retry.reason == Note(r.RETRYING, {"reason": (server,)})
+    assert gave_up.outcome == "failed"
+    assert gave_up.reason == Note(r.GAVE_UP, {"reason": (server,), "attempts": 4})
+    assert gave_up.reason.english() == "SMS: sms_server: failed after 4 attempt(s)"
     permanent = outcome(sms_state="error", sms_failure="sms_number_format")
-    assert permanent.outcome == "failed" and "sms_number_format" in permanent.reason
+    assert permanent.outcome == "failed"
+    assert permanent.reason.params["reason"] == (
+        Note(r.SMS_FAILED, {"sms_failure": "sms_number_format"}),
+    )
 
 
 def test_mail_server_outages_are_retried_bad_addresses_are_not():
@@ -192,7 +203,10 @@ def test_mail_server_outages_are_retried_bad_addresses_are_not():
         attempts=1, now=now, mail_state="exception", mail_reason="Connection refused"
     )
     assert down.outcome == "retry" and down.channels == ("email",)
-    assert "Connection refused" in down.reason
+    not_sent = Note(
+        r.WITH_DETAIL, {"reason": Note(r.MAIL_NOT_SENT), "detail": "Connection refused"}
+    )
+    assert down.reason == Note(r.RETRYING, {"reason": (not_sent,)})
     again = r.delivery_outcome(
         attempts=2, now=now, mail_state="exception", mail_failure="mail_smtp"
     )
@@ -200,11 +214,15 @@ def test_mail_server_outages_are_retried_bad_addresses_are_not():
     invalid = r.delivery_outcome(
         attempts=1, now=now, mail_state="exception", mail_failure="mail_email_invalid"
     )
-    assert invalid.outcome == "failed" and "mail_email_invalid" in invalid.reason
+    assert invalid.outcome == "failed"
+    assert invalid.reason.params["reason"] == (
+        Note(r.MAIL_FAILED, {"mail_failure": "mail_email_invalid"}),
+    )
     both = r.delivery_outcome(
         attempts=1, now=now, mail_state="exception", sms_state="error", sms_failure="sms_credit"
     )
     assert both.outcome == "retry" and both.channels == ("email", "sms")
+    assert both.reason.english() == "e-mail not sent; SMS: sms_credit, retrying"
     one_final = r.delivery_outcome(
         attempts=1,
         now=now,
@@ -214,7 +232,8 @@ def test_mail_server_outages_are_retried_bad_addresses_are_not():
         sms_failure="sms_server",
     )
     assert one_final.outcome == "failed"
-    assert r.delivery_outcome(attempts=1, now=now, mail_state="cancel").outcome == "failed"
+    cancelled = r.delivery_outcome(attempts=1, now=now, mail_state="cancel")
+    assert cancelled.outcome == "failed" and cancelled.reason == Note(r.MAIL_CANCELLED)
 
 
 def test_delay_window_rounds_the_eta_and_ignores_early_arrivals():

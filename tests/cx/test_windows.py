@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fs_cx_tools import windows
+from fs_cx_tools.notes import Note
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -13,21 +14,24 @@ def test_valid_window_has_no_problem():
 
 def test_end_before_start_is_refused():
     problem = windows.window_problem(datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 8), 60)
-    assert "before it starts" in problem
+    end, start = datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 10)
+    assert problem == Note(windows.ENDS_BEFORE_START, {"end": end, "start": start})
 
 
 def test_window_shorter_than_service_is_refused():
     problem = windows.window_problem(datetime(2026, 3, 2, 8), datetime(2026, 3, 2, 8, 30), 60)
-    assert "shorter than the service" in problem and "30 min" in problem
+    assert problem == Note(windows.SHORTER_THAN_SERVICE, {"window": 30, "service": 60})
+    assert "(30 min) is shorter than the service duration (60 min)" in problem.english()
 
 
 def test_half_window_is_refused():
-    assert windows.window_problem(datetime(2026, 3, 2, 8), None, 60)
+    assert windows.window_problem(datetime(2026, 3, 2, 8), None, 60) == Note(windows.NEEDS_BOTH)
 
 
 def test_unknown_zone_falls_back_with_a_note():
     zone, note = windows.resolve_zone("Mars/Olympus", "Europe/Paris")
-    assert zone == PARIS and "Mars/Olympus" in note
+    assert zone == PARIS and note == Note(windows.UNKNOWN_ZONE, {"name": "Mars/Olympus"})
+    assert note.english() == "unknown time zone “Mars/Olympus”"
     zone, note = windows.resolve_zone(None, "")
     assert zone == windows.UTC and note is None
 
@@ -35,7 +39,7 @@ def test_unknown_zone_falls_back_with_a_note():
 def test_no_valid_zone_is_found_as_none_never_guessed():
     assert windows.find_zone(None, "", "Europe/Paris") == (PARIS, None)
     zone, note = windows.find_zone("Mars/Olympus", None)
-    assert zone is None and "Mars/Olympus" in note
+    assert zone is None and note == Note(windows.UNKNOWN_ZONE, {"name": "Mars/Olympus"})
     assert windows.find_zone(None, "") == (None, None)
 
 
