@@ -71,6 +71,11 @@ class FieldServiceCase(TransactionCase):
             name="Dina Dispatch",
             groups="field_service_cx.group_fs_dispatcher",
         )
+        # Who tours log in as: the demo's dispatcher (the user people walk the product as) when
+        # the demo is installed, else the test world's.
+        cls.demo_dispatcher = (
+            env.ref("field_service_cx.user_camille_demo", False) or cls.user_dispatcher
+        )
         cls.anna, cls.bob = env["hr.employee"].create(
             [
                 {

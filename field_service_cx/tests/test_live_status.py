@@ -254,8 +254,7 @@ class TestLiveStatusTour(WebsocketCase, LiveCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        demo = cls.env.ref("field_service_cx.user_camille_demo", False)
-        cls.dispatcher = demo or cls.user_dispatcher
+        cls.dispatcher = cls.demo_dispatcher
         cls.anna_first = cls.visit_around_now(cls.anna, -20, 100, name="Anna first")
         cls.anna_second = cls.visit_around_now(cls.anna, 120, 240, name="Anna second")
         cls.bob_visit = cls.visit_around_now(cls.bob, 10, 70, name="Bob at risk")

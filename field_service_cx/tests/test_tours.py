@@ -153,8 +153,7 @@ class TestBookingTours(HttpCase, FieldServiceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        demo = cls.env.ref("field_service_cx.user_camille_demo", False)
-        cls.dispatcher = demo or cls.user_dispatcher
+        cls.dispatcher = cls.demo_dispatcher
         # Only the test world's field-service project: New lands in it, whatever the demo has.
         cls.env["project.project"].search(
             [("fs_is_field_service", "=", True), ("id", "!=", cls.project.id)]

@@ -15,8 +15,7 @@ class TestOfficeTours(VisitPageCase, MockEmail):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        demo = cls.env.ref("field_service_cx.user_camille_demo", False)
-        cls.dispatcher = demo or cls.user_dispatcher
+        cls.dispatcher = cls.demo_dispatcher
         cls.project.user_id = cls.dispatcher  # the visits' dispatcher
         cls.visit.name = "Tour cancelled visit"
         cls.to_cancel = cls.create_visit(

@@ -327,8 +327,7 @@ class TestDispatchBoardTour(HttpCase, RoutingCase):
         )
         (cls.anna | cls.bob | cls.carla).resource_calendar_id = calendar
         cls.bob.employee_skill_ids.skill_level_id = cls.junior
-        demo = env.ref("field_service_cx.user_camille_demo", False)
-        cls.dispatcher = demo or cls.user_dispatcher
+        cls.dispatcher = cls.demo_dispatcher
         today = windows.to_local(fields.Datetime.now(), PARIS).date()
         cls.visit = cls.create_visit(
             name="Board tour boiler",

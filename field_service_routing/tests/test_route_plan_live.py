@@ -69,8 +69,7 @@ class TestRoutePlanLiveTour(WebsocketCase, RoutingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        demo = cls.env.ref("field_service_cx.user_camille_demo", False)
-        cls.dispatcher = demo or cls.user_dispatcher
+        cls.dispatcher = cls.demo_dispatcher
         for n, (start, end) in enumerate(((9, 12), (10, 13), (14, 17))):
             cls.visit_at(cls.sites[n], start, end)
 
