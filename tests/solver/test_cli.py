@@ -93,6 +93,7 @@ def test_vroom_json_round_trip(tmp_path):
         {
             "id": 13,
             "type": "job",
+            "location_index": 2,
             "reason": "no_qualified_technician",
             "detail": "no technician has the required skills",
         }
