@@ -267,6 +267,7 @@ class _Writer:
         self.raw_jobs = {str(j.get("id")): j for j in source.get("jobs", [])}
         self.raw_vehicles = {str(v.get("id")): v for v in source.get("vehicles", [])}
         self.visits = {v.id: v for v in self.problem.visits}
+        self.techs = {t.id: t for t in self.problem.technicians}
         self.has_distance = self.problem.distance_matrix is not None
         self.dims = max(
             [len(v.get("capacity", [])) for v in self.raw_vehicles.values()]
@@ -333,7 +334,7 @@ class _Writer:
     def route(self, route: Route) -> tuple[dict[str, Any], dict[str, Any]]:
         """One route's output and its totals (integers, before scaling)."""
         problem = self.problem
-        tech = next(t for t in problem.technicians if t.id == route.technician_id)
+        tech = self.techs[route.technician_id]
         raw_vehicle = self.raw_vehicles.get(tech.id, {})
         raw_breaks = raw_vehicle.get("breaks", [])
         planned = sorted(route.breaks, key=lambda b: b.start)
