@@ -379,3 +379,16 @@ def test_command_line_output_passes_the_independent_checker(tmp_path):
     assert report.errors == [], report.errors[:5]
     assert report.served + report.unassigned == 30 and report.routes == 4
     assert sum(s["type"] == "break" for r in out["routes"] for s in r["steps"]) == 4
+
+
+@pytest.mark.parametrize(
+    "cell, message", [(2.0, None), (2.5, "whole number"), (True, "must be a number")]
+)
+def test_matrix_cells_are_whole_numbers(cell, message):
+    day = copy.deepcopy(DAY)
+    day["matrices"]["car"]["durations"][1][2] = cell
+    if message is None:
+        assert parse_vroom(day).problem.duration_matrix[1][2] == 2
+    else:
+        with pytest.raises(ValueError, match=message):
+            parse_vroom(day)
