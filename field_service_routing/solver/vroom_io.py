@@ -4,6 +4,9 @@ Supported input: ``jobs`` (id, location or location_index, service, skills, time
 priority, delivery/amount), ``vehicles`` (id, start/end or start_index/end_index, time_window,
 skills, breaks, capacity, max_tasks) and ``matrices`` (or the older ``matrix``). Without a matrix,
 coordinates go through :class:`HaversineProvider`. Shipments are not supported.
+
+Output: VROOM's format with VROOM's semantics (docs/API.md, "Output"; see the notes above
+:class:`_Writer`), ids, locations and descriptions echoed as the input gave them.
 """
 
 from __future__ import annotations
