@@ -392,3 +392,28 @@ def test_matrix_cells_are_whole_numbers(cell, message):
     else:
         with pytest.raises(ValueError, match=message):
             parse_vroom(day)
+
+
+def test_load_after_each_step_with_deliveries_and_pickups():
+    day = copy.deepcopy(DAY)
+    day["vehicles"][0]["capacity"] = [4]
+    day["jobs"][0]["delivery"] = [3]
+    day["jobs"][1]["pickup"] = [2]
+    instance = parse_vroom(copy.deepcopy(day))
+    route = build_route(instance.problem, 0, [(0, 36000), (1, 46800)], [(43200, 1800)], 35400, 48300)
+    out = plan_to_vroom(instance, Plan((route,), (), "solved", 0, 0.0))
+    steps = out["routes"][0]["steps"]
+    assert [(s["type"], s["load"]) for s in steps] == [
+        ("start", [3]),
+        ("job", [0]),
+        ("break", [0]),
+        ("job", [2]),
+        ("end", [2]),
+    ]
+    assert out["routes"][0]["delivery"] == out["summary"]["delivery"] == [3]
+    assert out["routes"][0]["pickup"] == out["summary"]["pickup"] == [2]
+    assert vroom_checker.check(day, out).errors == []
+    steps[3]["load"] = [1]
+    assert vroom_checker.check(day, out).errors == [
+        "vehicle 3 step 3 (job 8): load [1], deliveries give [2]"
+    ]
