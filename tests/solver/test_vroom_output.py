@@ -400,7 +400,9 @@ def test_load_after_each_step_with_deliveries_and_pickups():
     day["jobs"][0]["delivery"] = [3]
     day["jobs"][1]["pickup"] = [2]
     instance = parse_vroom(copy.deepcopy(day))
-    route = build_route(instance.problem, 0, [(0, 36000), (1, 46800)], [(43200, 1800)], 35400, 48300)
+    route = build_route(
+        instance.problem, 0, [(0, 36000), (1, 46800)], [(43200, 1800)], 35400, 48300
+    )
     out = plan_to_vroom(instance, Plan((route,), (), "solved", 0, 0.0))
     steps = out["routes"][0]["steps"]
     assert [(s["type"], s["load"]) for s in steps] == [
