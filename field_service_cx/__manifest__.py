@@ -24,6 +24,7 @@
         "data/fs_mail_templates.xml",
         "data/fs_sms_templates.xml",
         "data/fs_message_cron.xml",
+        "data/fs_position_cron.xml",
         "views/project_task_views.xml",
         "views/project_task_parts_views.xml",
         "views/fs_job_type_views.xml",
