@@ -264,6 +264,13 @@ class ProjectTask(models.Model):
         help="When the ETA was last re-timed from the technician's live position; empty while "
         "it is the planned one.",
     )
+    fs_position_sharing = fields.Selection(
+        [("off", "Not shared"), ("off_duty", "Outside working hours"), ("on", "Shared")],
+        string="Location sharing",
+        compute="_compute_fs_position_sharing",
+        help="Whether the signed-in technician's phone shares its location for this visit now: "
+        "only while on the way to their own visit, only in their working hours.",
+    )
     fs_eta_planned = fields.Datetime(
         "Planned ETA",
         copy=False,
@@ -1538,19 +1545,13 @@ class ProjectTask(models.Model):
         # sudo: the technician may not read another's visit; the checks below decide and only
         # a refusal (no data of the visit) leaves.
         visit = self.sudo()
-        own = bool(visit.fs_technician_id) and visit.fs_technician_user_id == self.env.user
-        en_route = visit.fs_is_visit and visit.fs_state == vs.EN_ROUTE
-        intervals = []
-        if en_route and own:
-            aware = now.replace(tzinfo=windows.UTC)
-            intervals = visit.fs_technician_id._fs_work_intervals(
-                aware - timedelta(hours=12), aware + timedelta(hours=12)
-            )[visit.fs_technician_id.id]
+        en_route, own = visit._fs_position_en_route_own()
+        intervals = visit._fs_position_intervals(now) if en_route and own else {}
         code = positions.refusal(
             en_route=en_route,
             own_visit=own,
             now=now,
-            working_intervals=intervals,
+            working_intervals=intervals.get(visit.id, []),
             latitude=latitude,
             longitude=longitude,
             accuracy=accuracy,
@@ -1572,7 +1573,7 @@ class ProjectTask(models.Model):
                 }
             )
         )
-        eta = self._fs_eta_from_position(position)
+        eta = visit._fs_eta_from_position(position)
         if eta:
             values = {"fs_eta": eta, "fs_eta_live_at": now}
             if not visit.fs_eta_live_at:
@@ -1580,11 +1581,45 @@ class ProjectTask(models.Model):
             # sudo: the ETA is the system's re-timing of the technician's leg, not their edit
             visit.write(values)
             visit._fs_check_delays()
-        zone, _note = self._fs_zone()
+        zone, _note = visit._fs_zone()
         return {
             "recorded_at": fields.Datetime.to_string(now),
             "eta": windows.format_hour(eta, zone, self.env.lang) if eta else False,
         }
+
+    def _fs_position_en_route_own(self):
+        """(on the way, the signed-in user's own visit) for this visit."""
+        self.ensure_one()
+        own = bool(self.fs_technician_id) and self.fs_technician_user_id == self.env.user
+        return bool(self.fs_is_visit and self.fs_state == vs.EN_ROUTE), own
+
+    def _fs_position_intervals(self, now):
+        """{visit id: its technician's working intervals (naive UTC) around ``now``}."""
+        aware = now.replace(tzinfo=windows.UTC)
+        # sudo: the technician's calendar and time off, read to know when not to share
+        technicians = self.sudo().fs_technician_id
+        spans = technicians._fs_work_intervals(
+            aware - timedelta(hours=12), aware + timedelta(hours=12)
+        )
+        return {task.id: spans.get(task.fs_technician_id.id, []) for task in self}
+
+    @api.depends("fs_state", "fs_technician_id")
+    @api.depends_context("uid")
+    def _compute_fs_position_sharing(self):
+        now = fields.Datetime.now()
+        candidates = self.filtered(lambda task: all(task._fs_position_en_route_own()))
+        intervals = candidates._fs_position_intervals(now) if candidates else {}
+        for task in self:
+            en_route, own = task._fs_position_en_route_own()
+            code = positions.sharing_refusal(
+                en_route=en_route,
+                own_visit=own,
+                now=now,
+                working_intervals=intervals.get(task.id, []),
+            )
+            task.fs_position_sharing = (
+                "on" if not code else "off_duty" if code == positions.OFF_DUTY else "off"
+            )
 
     def _fs_position_refusal(self, code):
         """The refusal ``code`` of ``tools.positions`` as the technician reads it."""

@@ -33,6 +33,21 @@ def in_working_hours(now: datetime, intervals) -> bool:
     return any(start <= now < end for start, end in intervals)
 
 
+def sharing_refusal(
+    *, en_route: bool, own_visit: bool, now: datetime, working_intervals
+) -> str | None:
+    """Why the phone must not share its position for this visit now, or None: the visit is
+    on the way, it is the technician's own, and ``now`` is inside their working intervals
+    (their calendar, time off removed)."""
+    if not en_route:
+        return NOT_ON_THE_WAY
+    if not own_visit:
+        return NOT_YOURS
+    if not in_working_hours(now, working_intervals):
+        return OFF_DUTY
+    return None
+
+
 def refusal(
     *,
     en_route: bool,
@@ -43,16 +58,14 @@ def refusal(
     longitude,
     accuracy=None,
 ) -> str | None:
-    """Why this position is refused (one of ``REFUSALS``), or None when it is accepted.
-
-    Checked in this order: the visit is on the way, it is the sender's, the point is real, the
-    accuracy is a non-negative number, and ``now`` is inside the sender's working intervals
-    (their calendar, time off removed).
-    """
-    if not en_route:
-        return NOT_ON_THE_WAY
-    if not own_visit:
-        return NOT_YOURS
+    """Why this position is refused (one of ``REFUSALS``), or None when it is accepted:
+    ``sharing_refusal`` first, then the point must be real and the accuracy a non-negative
+    number of metres (or none)."""
+    code = sharing_refusal(
+        en_route=en_route, own_visit=own_visit, now=now, working_intervals=working_intervals
+    )
+    if code:
+        return code
     if not is_real_point(latitude, longitude):
         return BAD_POINT
     if accuracy not in (None, False):
@@ -62,8 +75,6 @@ def refusal(
             return BAD_ACCURACY
         if math.isnan(value) or value < 0:
             return BAD_ACCURACY
-    if not in_working_hours(now, working_intervals):
-        return OFF_DUTY
     return None
 
 

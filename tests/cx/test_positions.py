@@ -72,6 +72,22 @@ def test_a_bad_accuracy_is_refused(accuracy):
     assert refusal(accuracy=accuracy) == positions.BAD_ACCURACY
 
 
+def test_sharing_needs_the_way_the_visit_and_the_hours_but_no_point():
+    def sharing(**overrides):
+        values = {"en_route": True, "own_visit": True, "now": NOW, "working_intervals": WORKING}
+        values.update(overrides)
+        return positions.sharing_refusal(**values)
+
+    assert sharing() is None
+    assert sharing(en_route=False) == positions.NOT_ON_THE_WAY
+    assert sharing(own_visit=False) == positions.NOT_YOURS
+    assert sharing(now=NOW + timedelta(hours=3)) == positions.OFF_DUTY
+
+
+def test_off_duty_is_said_before_a_bad_point():
+    assert refusal(latitude=0.0, longitude=0.0, working_intervals=[]) == positions.OFF_DUTY
+
+
 def test_stale_after_three_minutes_without_update():
     assert not positions.is_stale(NOW, NOW)
     assert not positions.is_stale(NOW - 2 * MIN - timedelta(seconds=59), NOW)
