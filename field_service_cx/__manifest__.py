@@ -61,6 +61,8 @@
             "field_service_cx/static/src/xml/fs_part_barcode.xml",
             "field_service_cx/static/src/js/fs_my_day.js",
             "field_service_cx/static/src/xml/fs_my_day.xml",
+            "field_service_cx/static/src/js/fs_position_share.js",
+            "field_service_cx/static/src/xml/fs_position_share.xml",
         ],
         "web.assets_tests": [
             "field_service_cx/static/tests/tours/*.js",

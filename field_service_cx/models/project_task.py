@@ -846,6 +846,11 @@ class ProjectTask(models.Model):
                 and (t.fs_window_start, t.fs_window_end) != window_before[t.id]
             )
             moved._fs_record_promises(self.env.context.get("fs_promise_source", "company"))
+        if "fs_eta" in vals and "fs_eta_live_at" not in vals:
+            # Re-planned: the new plan is the planned timing a stale position falls back to.
+            self.filtered("fs_eta_live_at").write(
+                {"fs_eta_live_at": False, "fs_eta_planned": False}
+            )
         if LIVE_FIELDS & vals.keys():
             self.filtered("fs_is_visit")._fs_notify_live()
         return result
