@@ -5,7 +5,7 @@
     "category": "Services/Field Service",
     "author": "Field Service CX contributors",
     "license": "LGPL-3",
-    "depends": ["field_service_cx", "portal", "rating", "digest"],
+    "depends": ["field_service_cx", "portal", "rating", "digest", "web_leaflet_lib"],
     "external_dependencies": {"python": ["qrcode", "xlsxwriter"]},
     "data": [
         "security/ir.model.access.csv",
@@ -26,7 +26,10 @@
     "demo": ["demo/fs_demo_history.xml"],
     "assets": {
         "web.assets_frontend": [
+            # The customer's live map (the dispatcher's map's library).
+            "web_leaflet_lib/static/lib/leaflet/*",
             "field_service_feedback/static/src/js/visit_live.js",
+            "field_service_feedback/static/src/js/visit_map.js",
             "field_service_feedback/static/src/js/visit_forms.js",
             "field_service_feedback/static/src/scss/visit_page.scss",
             "field_service_feedback/static/src/scss/service_report.scss",
