@@ -1,3 +1,4 @@
+import html as html_lib
 import json
 import re
 from datetime import timedelta
@@ -66,7 +67,7 @@ class TestVisitLiveMap(VisitPageCase):
     def page_map(self, html):
         found = MAP_DATA.search(html)
         self.assertTrue(found, "the page carries the map's data")
-        return json.loads(found.group(1).replace("&quot;", '"'))
+        return json.loads(html_lib.unescape(found.group(1)))
 
     def assert_no_position(self, point, *texts):
         for text in texts:
@@ -100,11 +101,14 @@ class TestVisitLiveMap(VisitPageCase):
         self.assertIs(data["map"], False)
         self.assertNotIn("o_fs_visit_map", html)
         self.assert_no_position(NEAR, html, text)
-        self.finish(self.visit)
-        html, text, data = self.answers()
-        self.assertEqual(data["state"], "done")
-        self.assertIs(data["map"], False)
-        self.assert_no_position(NEAR, html, text)
+        done = self.finish(self.create_visit(fs_technician_id=self.anna.id))
+        done._portal_ensure_token()
+        page = self.url_open(self.visit_url(done))
+        eta = self.url_open(self.visit_url(done, "/eta"))
+        self.assertEqual(eta.json()["state"], "done")
+        self.assertIs(eta.json()["map"], False)
+        self.assertNotIn("o_fs_visit_map", page.text)
+        self.assert_no_position(NEAR, page.text, eta.text)
 
     # ---- on the way ------------------------------------------------------------------------
 
@@ -139,14 +143,17 @@ class TestVisitLiveMap(VisitPageCase):
         self.van_at(FAR)
         self.on_the_way(minutes=4)
         html, _text, data = self.answers()
-        self.assertEqual((data["map"]["van"], data["map"]["exact"]), (list(FAR), True))
-        self.assertEqual(self.page_map(html)["van"], list(FAR))
+        # Exact to about a metre (5 decimals), not snapped to the grid.
+        exact = [round(FAR[0], 5), round(FAR[1], 5)]
+        self.assertEqual((data["map"]["van"], data["map"]["exact"]), (exact, True))
+        self.assertEqual(self.page_map(html)["van"], exact)
         self.assertEqual(data["map"]["note"], "")
         # About 600 m away the exact point shows too, whatever the ETA says.
         self.van_at(NEAR)
         self.visit.fs_eta = fields.Datetime.now() + timedelta(minutes=15)
         _html, _text, data = self.answers()
-        self.assertEqual((data["map"]["van"], data["map"]["exact"]), (list(NEAR), True))
+        exact = [round(NEAR[0], 5), round(NEAR[1], 5)]
+        self.assertEqual((data["map"]["van"], data["map"]["exact"]), (exact, True))
 
     def test_a_stale_position_shows_no_van_and_the_planned_time(self):
         self.van_at(FAR, stale=True, recorded_at=fields.Datetime.now() - timedelta(minutes=10))

@@ -78,12 +78,16 @@ publicWidget.registry.FsVisitMap = publicWidget.Widget.extend({
         this._setText(".o_fs_map_note", data?.note);
         if (!data) {
             this.layers?.clearLayers();
+            this.points = [];
             return;
         }
         if (!this.map) {
             this._createMap();
         }
         this.layers.clearLayers();
+        // What the view fits: the points themselves (a circle has no bounds before the map
+        // has a view).
+        this.points = [data.home, data.van].filter(Boolean);
         if (data.home) {
             L.marker(data.home, {
                 icon: this._icon("o_fs_map_home", "fa-home"),
@@ -114,10 +118,10 @@ publicWidget.registry.FsVisitMap = publicWidget.Widget.extend({
     },
 
     _fit() {
-        const bounds = this.layers?.getBounds();
-        if (bounds?.isValid()) {
-            this.map.fitBounds(bounds, { padding: [36, 36], maxZoom: MAX_ZOOM });
+        if (!this.map || !this.points?.length) {
+            return;
         }
+        this.map.fitBounds(L.latLngBounds(this.points), { padding: [36, 36], maxZoom: MAX_ZOOM });
     },
 
     _setText(selector, text) {

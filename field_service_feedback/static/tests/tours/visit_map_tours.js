@@ -56,12 +56,19 @@ registry.category("web_tour.tours").add("fs_visit_map_phone", {
         },
         {
             trigger: ".o_fs_visit_map .leaflet-marker-icon.o_fs_map_van.o_fs_map_van_exact",
-        },
-        {
-            trigger: ".o_fs_visit_map_card:not(:has(.o_fs_map_van_area))",
-        },
-        {
-            trigger: ".o_fs_visit_map_card .o_fs_map_note.d-none",
+            run() {
+                const card = document.querySelector(".o_fs_visit_map_card");
+                if (card.querySelector(".o_fs_map_van_area")) {
+                    throw new Error("The exact van still has its approximate area");
+                }
+                if (!card.querySelector(".o_fs_map_note").classList.contains("d-none")) {
+                    throw new Error("The exact van is still said to be approximate");
+                }
+                const markers = card.querySelectorAll(".leaflet-marker-icon");
+                if (markers.length !== 2) {
+                    throw new Error(`The map shows ${markers.length} markers after the update`);
+                }
+            },
         },
     ],
 });
