@@ -36,17 +36,31 @@ class TestVisitLiveMap(VisitPageCase):
     def setUp(self):
         super().setUp()
         self.env["ir.config_parameter"].set_param(live_map.TILE_URL_PARAM, BLOCKED_TILES)
-        self.position = None
 
-    def van_at(self, point, stale=False, recorded_at=None):
-        self.position = {
+    def van_at(self, point, minutes_ago=0):
+        """A position received from Anna's phone for the visit (as cx stores it)."""
+        self.env["fs.technician.position"].create(
+            {
+                "technician_id": self.anna.id,
+                "visit_id": self.visit.id,
+                "latitude": point[0],
+                "longitude": point[1],
+                "accuracy": 12,
+                "recorded_at": fields.Datetime.now() - timedelta(minutes=minutes_ago),
+            }
+        )
+
+    def provider_always_answers(self, point):
+        """cx's ``_fs_live_position`` replaced by one that answers in every state: the page's
+        own rule must keep the position out."""
+        position = {
             "latitude": point[0],
             "longitude": point[1],
-            "recorded_at": recorded_at or fields.Datetime.now(),
-            "stale": stale,
+            "recorded_at": fields.Datetime.now(),
+            "stale": False,
         }
         Task = type(self.env["project.task"])
-        patcher = patch.object(Task, "_fs_live_position", lambda task: self.position, create=True)
+        patcher = patch.object(Task, "_fs_live_position", lambda task: position)
         patcher.start()
         self.addCleanup(patcher.stop)
 
@@ -80,6 +94,7 @@ class TestVisitLiveMap(VisitPageCase):
 
     def test_no_position_before_on_my_way(self):
         self.van_at(FAR)
+        self.provider_always_answers(FAR)
         for state in ("scheduled", "confirmed"):
             with self.subTest(state=state):
                 if state == "confirmed":
@@ -94,6 +109,7 @@ class TestVisitLiveMap(VisitPageCase):
 
     def test_no_position_after_arrival(self):
         self.van_at(NEAR)
+        self.provider_always_answers(NEAR)
         self.on_the_way(minutes=2)
         self.visit.action_fs_arrive()
         html, text, data = self.answers()
@@ -156,7 +172,7 @@ class TestVisitLiveMap(VisitPageCase):
         self.assertEqual((data["map"]["van"], data["map"]["exact"]), (exact, True))
 
     def test_a_stale_position_shows_no_van_and_the_planned_time(self):
-        self.van_at(FAR, stale=True, recorded_at=fields.Datetime.now() - timedelta(minutes=10))
+        self.van_at(FAR, minutes_ago=10)
         self.on_the_way(minutes=20)
         html, text, data = self.answers()
         self.assertIsNone(data["map"]["van"])
@@ -166,11 +182,6 @@ class TestVisitLiveMap(VisitPageCase):
         self.assert_no_position(FAR, html, text)
 
     def test_no_shared_position_and_no_address_point_means_no_map(self):
-        self.position = None
-        Task = type(self.env["project.task"])
-        patcher = patch.object(Task, "_fs_live_position", lambda task: False, create=True)
-        patcher.start()
-        self.addCleanup(patcher.stop)
         self.on_the_way(minutes=20)
         _html, _text, data = self.answers()
         self.assertIsNone(data["map"]["van"])
@@ -201,17 +212,16 @@ class TestVisitLiveMapOnPhone(VisitPageCase):
 
     def test_customer_sees_the_van_and_home_on_the_map(self):
         self.env["ir.config_parameter"].set_param(live_map.TILE_URL_PARAM, BLOCKED_TILES)
-        position = {
-            "latitude": FAR[0],
-            "longitude": FAR[1],
-            "recorded_at": fields.Datetime.now(),
-            "stale": False,
-        }
-        Task = type(self.env["project.task"])
-        patcher = patch.object(Task, "_fs_live_position", lambda task: position, create=True)
-        patcher.start()
-        self.addCleanup(patcher.stop)
         self.visit.action_fs_on_my_way()
+        self.env["fs.technician.position"].create(
+            {
+                "technician_id": self.anna.id,
+                "visit_id": self.visit.id,
+                "latitude": FAR[0],
+                "longitude": FAR[1],
+                "recorded_at": fields.Datetime.now(),
+            }
+        )
         self.visit.fs_eta = fields.Datetime.now() + timedelta(minutes=20)
         arrival = windows.format_hour(self.visit.fs_eta, self.visit._fs_portal_zone(), "en_US")
         expected = {"arrival": f"Arriving about {arrival}"}
