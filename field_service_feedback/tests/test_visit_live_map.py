@@ -17,6 +17,8 @@ BLOCKED_TILES = "https://tiles.invalid/{z}/{x}/{y}.png"
 # cannot come from anything else on the page; and about 600 m from the customer.
 FAR = (48.841234, 2.381234)
 NEAR = (48.874123, 2.331612)
+# A string of Leaflet's code (a class it gives the map), in no other script of ours.
+LEAFLET = "leaflet-container"
 MAP_DATA = re.compile(r'data-map="([^"]*)"')
 
 
@@ -190,6 +192,17 @@ class TestVisitLiveMap(VisitPageCase):
         html, _text, data = self.answers()
         self.assertIs(data["map"], False)
         self.assertIn("o_fs_visit_map_card card mb-3 d-none", html, "hidden until data comes")
+
+    def test_leaflet_loads_only_where_a_map_is_drawn(self):
+        page = self.url_open(self.visit_url()).text
+        scripts = re.findall(r'src="(/web/assets/[^"]+\.js)"', page)
+        self.assertTrue(scripts, "the page's own bundles")
+        for script in scripts:
+            self.assertNotIn(LEAFLET, self.url_open(script).text, f"Leaflet in {script}")
+        bundle = self.url_open("/web/bundle/field_service_feedback.assets_visit_map").json()
+        library = [item["src"] for item in bundle if item["type"] == "script"]
+        self.assertEqual(len(library), 1)
+        self.assertIn(LEAFLET, self.url_open(library[0]).text, "the map's own bundle has it")
 
     def test_the_map_uses_the_dispatchers_tile_setting(self):
         self.van_at(FAR)

@@ -1,7 +1,11 @@
 /** @odoo-module */
 /* global L */
 
+import { loadBundle } from "@web/core/assets";
 import publicWidget from "@web/legacy/js/public/public_widget";
+
+// Leaflet, loaded only where a map is drawn (see the manifest).
+const LIBRARY_BUNDLE = "field_service_feedback.assets_visit_map";
 
 const MAX_ZOOM = 16;
 // About the coarse grid's half diagonal: the area the van is somewhere in.
@@ -12,12 +16,18 @@ const COARSE_RADIUS_M = 350;
  * the technician is on the way. The server decides what may be drawn (the van rounded to a
  * 500 m grid until the last leg, none when its position is stale) in the page's data-map and
  * in each answer of the live poll (visit_live.js sends them as "fs-visit-live" events). Where
- * the tile server cannot be reached the markers still draw on a plain background.
+ * the tile server cannot be reached the markers still draw on a plain background. Leaflet
+ * itself is loaded on demand, only on such a page.
  */
 publicWidget.registry.FsVisitMap = publicWidget.Widget.extend({
     selector: ".o_fs_visit_map_card",
 
-    start() {
+    async start() {
+        await this._super(...arguments);
+        await loadBundle(LIBRARY_BUNDLE);
+        if (this.isDestroyed()) {
+            return;
+        }
         this.onLive = (event) => this._update(event.detail.map);
         document.addEventListener("fs-visit-live", this.onLive);
         let data = null;
@@ -27,7 +37,6 @@ publicWidget.registry.FsVisitMap = publicWidget.Widget.extend({
             data = null;
         }
         this._update(data);
-        return this._super(...arguments);
     },
 
     destroy() {
