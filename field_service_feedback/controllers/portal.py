@@ -1,3 +1,4 @@
+import json
 import secrets
 from urllib.parse import urlencode
 
@@ -223,6 +224,11 @@ class FieldServicePortal(CustomerPortal):
             form=form or {},
             done=done if done in DONE_MESSAGES else None,
         )
+        if values["live"]["state"] == vs.EN_ROUTE:  # the live map: its first data and its tiles
+            values.update(
+                map_json=json.dumps(values["live"]["map"] or None),
+                map_tiles=visit_sudo._fs_portal_map_tiles(),
+            )
         return self._fs_render("field_service_feedback.portal_my_visit", values, status)
 
     # ---- pages (GET: they never change anything) ------------------------------------------

@@ -16,7 +16,7 @@ from odoo.addons.field_service_cx.tools import brand, windows
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.exceptions import UserError
 
-from ..tools import customer_text, ics
+from ..tools import customer_text, ics, live_map
 from ..tools import visit_page as rules
 
 # Settings (ir.config_parameter, see data/ir_config_parameter.xml) and their defaults.
@@ -296,7 +296,72 @@ class ProjectTask(models.Model):
             "eta_text": eta_text,
             "stops_text": stops_text,
             "live": self.fs_state in (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE, vs.ON_SITE),
+            "map": self._fs_portal_map(minutes),
         }
+
+    # ---- the live map (on the way only) ------------------------------------------------------
+
+    def _fs_portal_map(self, minutes):
+        """The customer's live map as plain values, or False: the van (coarse until the last
+        leg, none when stale), the customer's address and "Arriving about 10:40".
+
+        Outside "on the way" the van's position is not even read: no answer can carry it.
+        """
+        self.ensure_one()
+        if self.fs_state != vs.EN_ROUTE:
+            return False
+        live = self._fs_live_position()
+        site = self.fs_site_id
+        view = live_map.map_view(
+            self.fs_state,
+            (live["latitude"], live["longitude"]) if live else None,
+            bool(live and live.get("stale")),
+            minutes,
+            live_map.real_point(site.partner_latitude, site.partner_longitude),
+        )
+        if not view or not (view.van or view.home):
+            return False
+        if minutes:
+            arrival = windows.format_hour(self.fs_eta, self._fs_portal_zone(), self.env.lang)
+            arrival_text = self.env._("Arriving about %(time)s", time=arrival)
+        elif minutes == 0:
+            arrival_text = self.env._("Arriving any minute")
+        else:
+            arrival_text = ""
+        notes = {
+            "stale": self.env._(
+                "We have had no news of the van for a few minutes: the map shows your address "
+                "and the planned time."
+            ),
+            "unknown": self.env._(
+                "The van's position is not shared right now: the map shows your address and "
+                "the planned time."
+            ),
+        }
+        if view.precision == "coarse":
+            note = self.env._(
+                "The van's position is approximate (about %(metres)s m) until it is a few "
+                "minutes away.",
+                metres=int(live_map.COARSE_CELL_M),
+            )
+        else:
+            note = notes.get(view.note, "")
+        return {
+            "van": list(view.van) if view.van else None,
+            "exact": view.precision == "exact",
+            "home": list(view.home) if view.home else None,
+            "arrival_text": arrival_text,
+            "note": note,
+        }
+
+    def _fs_portal_map_tiles(self):
+        """The dispatcher's map's tile server (``leaflet.tile_url`` / ``leaflet.copyright``)."""
+        # sudo: two system parameters the customer's (public) map needs; nothing else leaves.
+        params = self.env["ir.config_parameter"].sudo()
+        return live_map.tiles(
+            params.get_param(live_map.TILE_URL_PARAM),
+            params.get_param(live_map.TILE_ATTRIBUTION_PARAM),
+        )
 
     def _fs_portal_brand_style(self):
         """The company's colours as the CSS variables of the customer's pages."""

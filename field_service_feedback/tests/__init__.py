@@ -22,3 +22,4 @@ from . import test_visit_unfinished
 from . import test_office_hears
 from . import test_office_tours
 from . import test_visit_page_states
+from . import test_visit_live_map

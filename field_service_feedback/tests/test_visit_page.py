@@ -177,6 +177,7 @@ class TestVisitPage(VisitPageCase):
                 "eta_text",
                 "stops_text",
                 "live",
+                "map",
             },
         )
         self.assertEqual(data["state"], "en_route")
@@ -364,13 +365,14 @@ class TestVisitPage(VisitPageCase):
         self.assertEqual(page_small, page_large)
         self.assertEqual(eta_small, eta_large)
         # The whole ETA request of a visitor holding the token: the public user, the visit
-        # exists, its row (token and state), the site's zone, the stop count.
-        self.assertLessEqual(eta_large, 5)
+        # exists, its row (token and state), the site's zone, the stop count, the van's latest
+        # position (the live map).
+        self.assertLessEqual(eta_large, 6)
         self.assertLessEqual(page_large, 30)
         self.assertLessEqual(form, 30)
         # What the endpoint itself asks, from a cold cache: the row, the site's zone, the
-        # stop count: three (five at most was the promise).
+        # stop count, the van's latest position: four (six at most is the promise).
         self.env.invalidate_all()
-        with self.assertQueryCount(3):
+        with self.assertQueryCount(4):
             values = self.visit.sudo()._fs_portal_eta_values()
         self.assertEqual(values["state"], "en_route")

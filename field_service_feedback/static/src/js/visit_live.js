@@ -44,6 +44,8 @@ publicWidget.registry.FsVisitLive = publicWidget.Widget.extend({
         } catch {
             return; // offline for a moment: the next tick tries again
         }
+        // The live map (visit_map.js) follows the same answer.
+        document.dispatchEvent(new CustomEvent("fs-visit-live", { detail: data }));
         if (data.state !== this.state) {
             clearInterval(this.timer);
             window.location.reload();
