@@ -1608,16 +1608,30 @@ class ProjectTask(models.Model):
             (line.is_done, line.required) for line in visit.fs_checklist_line_ids
         )
         states = dict(visit._fields["fs_state"]._description_selection(env))
+        checklist = ""
+        if progress.total:
+            checklist = env._(
+                "%(done)s of %(total)s done", done=progress.done, total=progress.total
+            )
+        if progress.required_open:
+            checklist = env._(
+                "%(done)s of %(total)s done, %(open)s required still open",
+                done=progress.done,
+                total=progress.total,
+                open=progress.required_open,
+            )
         return {
             "visit": visit,
+            "headline": env._(
+                "%(technician)s asks for help on this visit:", technician=env.user.name
+            ),
             "url": f"{visit.get_base_url()}/odoo/{HELP_VISIT_PATH}/{visit.id}",
-            "technician": env.user.name,
             "customer": visit.partner_id.display_name or "",
             "address": visit.fs_site_address or "",
             "job_type": visit.fs_job_type_id.name or "",
             "state": states.get(visit.fs_state, ""),
             "window": visit.fs_window_display or "",
-            "progress": progress,
+            "checklist": checklist,
             "note": (note or "").strip(),
         }
 
