@@ -1646,34 +1646,45 @@ class ProjectTask(models.Model):
                 self.env._("Nobody in the office can be reached right now: please call the office.")
             )
         partners = (self.env.user | helpers).partner_id
+        company = self.company_id or self.env.company
+        lang = helpers[:1].lang or company.partner_id.lang or self.env.lang
         # sudo: the visit's group chat is the system's; its members are chosen by rule above
         # (a colleague who took the visit over is not a member of the chat opened before).
-        Channel = self.env["discuss.channel"].sudo()
         channel = self.sudo().fs_help_channel_id
+        created = not channel
         if channel:
             channel.add_members(partner_ids=partners.ids, post_joined_message=False)
         else:
-            channel = Channel.create(
-                {
-                    "name": self.env._("Help: %(visit)s", visit=self.name),
-                    "channel_type": "group",
-                    "channel_member_ids": [
-                        fields.Command.create({"partner_id": partner.id}) for partner in partners
-                    ],
-                }
+            channel = (
+                self.env["discuss.channel"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.with_context(lang=lang).env._(
+                            "Help: %(visit)s", visit=self.name
+                        ),
+                        "channel_type": "group",
+                        "channel_member_ids": [
+                            fields.Command.create({"partner_id": partner.id})
+                            for partner in partners
+                        ],
+                    }
+                )
             )
-            channel._broadcast(partners.ids)  # pinned in everyone's Discuss at once
-        company = self.company_id or self.env.company
-        lang = helpers[:1].lang or company.partner_id.lang or self.env.lang
         body = self.env["ir.qweb"]._render(
             "field_service_cx.fs_help_message", self._fs_help_values(note, lang)
         )
+        # The helpers are mentioned: Discuss's notification (inbox or e-mail, their choice)
+        # reaches them even before their screen listens to the new conversation.
         channel.with_context(lang=lang).message_post(
             body=body,
             author_id=self.env.user.partner_id.id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            partner_ids=helpers.partner_id.ids,
         )
+        if created:
+            channel._broadcast(partners.ids)  # pinned in everyone's Discuss at once
         # sudo: bookkeeping of the system (a technician may not write these fields)
         self.sudo().write(
             {"fs_help_channel_id": channel.id, "fs_help_asked_at": fields.Datetime.now()}

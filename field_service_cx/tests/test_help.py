@@ -48,6 +48,16 @@ class HelpCase(FieldServiceCase):
         cls.user_ed = mail_new_test_user(
             env, login="fs_ed_expert", name="Ed Expert", groups="base.group_user"
         )
+        # Each one's own address (the test users share one, and Discuss notifies no one whose
+        # address is the author's).
+        for user, email in (
+            (cls.user_anna, "anna@example.com"),
+            (cls.user_bob, "bob@example.com"),
+            (cls.user_dispatcher, "dina@example.com"),
+            (cls.user_olga, "olga@example.com"),
+            (cls.user_ed, "ed@example.com"),
+        ):
+            user.email = email
         never = env["resource.calendar"].create(
             {"name": "Never (test)", "tz": "Europe/Paris", "attendance_ids": []}
         )
@@ -105,6 +115,10 @@ class TestAskForHelp(HelpCase):
         message = channel.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(len(message), 1)
         self.assertEqual(message.author_id, self.user_anna.partner_id)
+        # The dispatcher is notified (Discuss's own notification: his inbox or his e-mail).
+        notified = message.notification_ids.res_partner_id
+        self.assertIn(self.user_dispatcher.partner_id, notified)
+        self.assertNotIn(self.user_anna.partner_id, notified)
         body = str(message.body)
         self.assertIn(f"/odoo/action-field_service_cx.action_fs_visits/{self.visit.id}", body)
         for text in (
