@@ -1627,7 +1627,9 @@ class ProjectTask(models.Model):
             ),
             "url": f"{visit.get_base_url()}/odoo/{HELP_VISIT_PATH}/{visit.id}",
             "customer": visit.partner_id.display_name or "",
-            "address": visit.fs_site_address or "",
+            "address": ", ".join(
+                line.strip() for line in (visit.fs_site_address or "").splitlines() if line.strip()
+            ),
             "job_type": visit.fs_job_type_id.name or "",
             "state": states.get(visit.fs_state, ""),
             "window": visit.fs_window_display or "",

@@ -124,7 +124,7 @@ class TestAskForHelp(HelpCase):
         for text in (
             "Help boiler",
             "Claire Martin",
-            "12 rue de la Paix",
+            "12 rue de la Paix, Paris",
             "Boiler service (test)",
             "Scheduled",
             "1 of 2 done",
