@@ -1693,6 +1693,24 @@ class ProjectTask(models.Model):
         )
         return channel.with_env(self.env)
 
+    def action_fs_open_help(self):
+        """The dispatcher's "Help asked" (visit form, board): into the visit's conversation."""
+        self.ensure_one()
+        return self._fs_help_open_action(self._fs_join_help())
+
+    def _fs_join_help(self):
+        """The dispatcher joins the visit's help conversation (a group chat admits only its
+        members; the dispatchers on duty are in it already). Returns the discuss.channel."""
+        self.ensure_one()
+        if not self.env.user.has_group("field_service_cx.group_fs_dispatcher"):
+            raise AccessError(self.env._("Only dispatchers can join a visit's help conversation."))
+        # sudo: a dispatcher who is not a member may not read the chat before joining it.
+        channel = self.sudo().fs_help_channel_id
+        if not channel:
+            raise UserError(self.env._("Nobody asked for help on this visit."))
+        channel.add_members(partner_ids=self.env.user.partner_id.ids, post_joined_message=False)
+        return channel.with_env(self.env)
+
     def _fs_help_open_action(self, channel):
         """Discuss, on the conversation (full screen on the phone)."""
         return {

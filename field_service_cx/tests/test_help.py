@@ -183,6 +183,19 @@ class TestAskForHelp(HelpCase):
             channel.with_user(self.user_bob).read(["name"])
         self.assertEqual(channel.with_user(self.user_anna).read(["name"])[0]["name"], channel.name)
 
+    def test_a_dispatcher_opens_the_conversation_from_the_visit(self):
+        self.job_type.help_user_ids = self.user_ed  # Dina is not asked, so not a member
+        channel = self.ask()
+        self.assertNotIn(self.user_dispatcher.partner_id, channel.channel_member_ids.partner_id)
+        action = self.visit.with_user(self.user_dispatcher).action_fs_open_help()
+        self.assertEqual(action["context"]["active_id"], f"discuss.channel_{channel.id}")
+        self.assertIn(self.user_dispatcher.partner_id, channel.channel_member_ids.partner_id)
+        with self.assertRaises(AccessError):  # a technician does not join this way
+            self.visit.with_user(self.user_anna).action_fs_open_help()
+        other = self.create_visit(name="Quiet boiler", fs_technician_id=self.anna.id)
+        with self.assertRaises(UserError):
+            other.with_user(self.user_dispatcher).action_fs_open_help()
+
     def test_a_closed_visit_does_not_ask(self):
         self.visit.fs_state = "done"
         with self.assertRaises(UserError):

@@ -301,17 +301,13 @@ class FsDispatchBoard(models.AbstractModel):
 
     @api.model
     def fs_board_open_help(self, visit_id):
-        """The "Help asked" badge: the dispatcher joins the visit's help conversation (a group
-        chat admits only its members) and gets its id to open it."""
+        """The "Help asked" badge: the dispatcher joins the visit's help conversation
+        (``project.task._fs_join_help``) and gets its id to open it beside the board."""
         self._fs_check_dispatcher()
         visit = self.env["project.task"].browse(int(visit_id)).exists()
-        # sudo: the dispatcher is not a member yet, so he may not read the chat before joining.
-        channel = visit.sudo().fs_help_channel_id
-        if not channel:
-            raise UserError(self.env._("Nobody asked for help on this visit."))
-        # sudo: group chats admit by invitation; dispatchers may join any visit's help chat.
-        channel.add_members(partner_ids=self.env.user.partner_id.ids, post_joined_message=False)
-        return {"channel_id": channel.id}
+        if not visit:
+            raise UserError(self.env._("This visit no longer exists; reload the board."))
+        return {"channel_id": visit._fs_join_help().id}
 
     # ---- moving a visit --------------------------------------------------------------------
 
