@@ -1542,13 +1542,17 @@ class ProjectTask(models.Model):
                 "field_service_cx.group_fs_dispatcher"
             ):
                 raise AccessError(
-                    self.env._("You can ask for help only on your own visits (%(visit)s).")
-                    % {"visit": task.name}
+                    self.env._(
+                        "You can ask for help only on your own visits (%(visit)s).",
+                        visit=task.name,
+                    )
                 )
             if task.fs_state not in vs.PLANNED_STATES:
                 raise UserError(
-                    self.env._("%(visit)s is closed: call the office if you still need help.")
-                    % {"visit": task.name}
+                    self.env._(
+                        "%(visit)s is closed: call the office if you still need help.",
+                        visit=task.name,
+                    )
                 )
 
     def _fs_help_on_duty(self, moment):

@@ -147,6 +147,8 @@ class TestAskForHelp(HelpCase):
 
     def test_the_job_types_experts_win_when_set(self):
         self.job_type.help_user_ids = self.user_ed
+        helpers, source = self.visit.with_user(self.user_anna)._fs_help_helpers()
+        self.assertEqual((helpers, source), (self.user_ed, "experts"))
         channel = self.ask()
         self.assertEqual(
             channel.channel_member_ids.partner_id,
