@@ -8,6 +8,7 @@
     "depends": [
         "project",
         "crm",
+        "mail",
         "hr_skills",
         "stock",
         "sms",
@@ -37,6 +38,8 @@
         "wizard/fs_visit_unfinished_wizard_views.xml",
         "wizard/fs_visit_order_wizard_views.xml",
         "wizard/fs_book_visit_views.xml",
+        "wizard/fs_visit_help_wizard_views.xml",
+        "views/fs_help_templates.xml",
         "views/fs_message_views.xml",
         "views/res_config_settings_views.xml",
         "views/field_service_cx_menus.xml",

@@ -26,6 +26,16 @@ class FsJobType(models.Model):
         translate=True,
         help="Shown to the customer in the confirmation and on the visit page.",
     )
+    help_user_ids = fields.Many2many(
+        "res.users",
+        "fs_job_type_help_user_rel",
+        "job_type_id",
+        "user_id",
+        string="Help from",
+        domain=[("share", "=", False)],
+        help='The experts a technician\'s "Ask for help" reaches on visits of this job type; '
+        "empty: the dispatchers on duty.",
+    )
     visit_count = fields.Integer(compute="_compute_visit_count")
 
     _sql_constraints = [

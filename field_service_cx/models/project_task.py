@@ -10,6 +10,7 @@ from odoo.tools.mail import html_to_inner_content, plaintext2html
 
 from ..exceptions import StaleVisitError
 from ..tools import booking, geo, live, positions, windows
+from ..tools import help as help_rules
 from ..tools import skills as skill_rules
 from ..tools import visit_states as vs
 
@@ -49,6 +50,8 @@ NOT_LEFT_STATES = (vs.SCHEDULED, vs.CONFIRMED)
 NOT_ARRIVED_STATES = (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE)
 LIVE_FLAGS_BATCH = 500
 # A change of any of these reaches the live screens (plan form, live status) through the bus.
+# The visit's backend address in a help conversation: the dispatcher's visit form.
+HELP_VISIT_PATH = "action-field_service_cx.action_fs_visits"
 LIVE_FIELDS = {"fs_state", "fs_eta", "fs_technician_id", "fs_window_start", "fs_window_end"}
 # Timestamps written when a visit enters a state.
 STATE_TIMESTAMPS = {
@@ -307,6 +310,16 @@ class ProjectTask(models.Model):
         index="btree_not_null",
         help="Not on the way several minutes (a setting) after the planned departure.",
     )
+    # Ask for help: the visit's Discuss group chat, opened by its technician, reused on each ask.
+    fs_help_channel_id = fields.Many2one(
+        "discuss.channel",
+        string="Help conversation",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    fs_help_asked_at = fields.Datetime("Help asked at", copy=False, readonly=True)
 
     # ---- computes -------------------------------------------------------------------------
 
@@ -1722,3 +1735,209 @@ class ProjectTask(models.Model):
             task.write(values)
         restored._fs_check_delays()
         return restored
+    # ---- ask for help -----------------------------------------------------------------------
+
+    def action_fs_ask_help(self):
+        """The technician's "Ask for help": a short, optional note first (a dialog)."""
+        self.ensure_one()
+        self._fs_check_help_asker()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Ask for help"),
+            "res_model": "fs.visit.help.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_task_id": self.id},
+        }
+
+    def _fs_check_help_asker(self):
+        """A technician asks for help on his own open visits only (dispatchers on any)."""
+        user = self.env.user
+        for task in self:
+            if not task.fs_is_visit:
+                raise UserError(self.env._("Only a field-service visit can ask for help."))
+            if task.fs_technician_user_id != user and not user.has_group(
+                "field_service_cx.group_fs_dispatcher"
+            ):
+                raise AccessError(
+                    self.env._(
+                        "You can ask for help only on your own visits (%(visit)s).",
+                        visit=task.name,
+                    )
+                )
+            if task.fs_state not in vs.PLANNED_STATES:
+                raise UserError(
+                    self.env._(
+                        "%(visit)s is closed: call the office if you still need help.",
+                        visit=task.name,
+                    )
+                )
+
+    def _fs_help_on_duty(self, moment):
+        """Ids of the dispatchers (real, internal users of the visit's company) whose working
+        hours, time off deducted, include ``moment`` (naive UTC)."""
+        self.ensure_one()
+        group = self.env.ref("field_service_cx.group_fs_dispatcher")
+        company = self.company_id or self.env.company
+        # sudo: whoever asks, the office's people and their hours decide who is on duty.
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", group.id),
+                    ("share", "=", False),
+                    ("company_ids", "in", company.id),
+                ],
+                order="id",
+            )
+            .filtered(lambda user: not user._is_superuser())
+        )
+        employees = users.employee_ids.filtered(lambda employee: employee.company_id == company)
+        aware = moment.replace(tzinfo=windows.UTC)
+        intervals = employees._fs_work_intervals(
+            aware - timedelta(hours=1), aware + timedelta(hours=1)
+        )
+        working = {
+            employee.user_id.id
+            for employee in employees
+            if any(start <= moment < end for start, end in intervals[employee.id])
+        }
+        return [user.id for user in users if user.id in working]
+
+    def _fs_help_helpers(self):
+        """(res.users, source code): who this visit's question goes to (``tools.help``)."""
+        self.ensure_one()
+        experts = self.fs_job_type_id.sudo().help_user_ids.filtered(  # sudo: configuration read
+            lambda user: user.active and not user.share
+        )
+        office = self.sudo()._fs_office_users().get(self.id)  # sudo: the office's user, by rule
+        helpers = help_rules.pick_helpers(
+            self.env.user.id,
+            experts=experts.ids,
+            on_duty=self._fs_help_on_duty(fields.Datetime.now()),
+            office=office.id if office else None,
+        )
+        return self.env["res.users"].sudo().browse(helpers.user_ids), helpers.source
+
+    def _fs_help_values(self, note, lang):
+        """What the conversation's first message says, in ``lang``: the visit's link and its
+        context (customer, address, job type, state, window, checklist), the technician's note."""
+        self.ensure_one()
+        visit = self.with_context(lang=lang)
+        env = visit.env
+        progress = help_rules.checklist_progress(
+            (line.is_done, line.required) for line in visit.fs_checklist_line_ids
+        )
+        states = dict(visit._fields["fs_state"]._description_selection(env))
+        checklist = ""
+        if progress.total:
+            checklist = env._(
+                "%(done)s of %(total)s done", done=progress.done, total=progress.total
+            )
+        if progress.required_open:
+            checklist = env._(
+                "%(done)s of %(total)s done, %(open)s required still open",
+                done=progress.done,
+                total=progress.total,
+                open=progress.required_open,
+            )
+        return {
+            "visit": visit,
+            "headline": env._(
+                "%(technician)s asks for help on this visit:", technician=env.user.name
+            ),
+            "url": f"{visit.get_base_url()}/odoo/{HELP_VISIT_PATH}/{visit.id}",
+            "customer": visit.partner_id.display_name or "",
+            "address": ", ".join(
+                line.strip() for line in (visit.fs_site_address or "").splitlines() if line.strip()
+            ),
+            "job_type": visit.fs_job_type_id.name or "",
+            "state": states.get(visit.fs_state, ""),
+            "window": visit.fs_window_display or "",
+            "checklist": checklist,
+            "note": (note or "").strip(),
+        }
+
+    def _fs_ask_help(self, note=None):
+        """Open (or reuse) the visit's help conversation with its helpers and post the visit's
+        context there, as the technician. Returns the discuss.channel."""
+        self.ensure_one()
+        self._fs_check_help_asker()
+        helpers, _source = self._fs_help_helpers()
+        if not helpers:
+            raise UserError(
+                self.env._("Nobody in the office can be reached right now: please call the office.")
+            )
+        partners = (self.env.user | helpers).partner_id
+        company = self.company_id or self.env.company
+        lang = helpers[:1].lang or company.partner_id.lang or self.env.lang
+        # sudo: the visit's group chat is the system's; its members are chosen by rule above
+        # (a colleague who took the visit over is not a member of the chat opened before).
+        channel = self.sudo().fs_help_channel_id
+        created = not channel
+        if channel:
+            channel.add_members(partner_ids=partners.ids, post_joined_message=False)
+        else:
+            channel = (
+                self.env["discuss.channel"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.with_context(lang=lang).env._(
+                            "Help: %(visit)s", visit=self.name
+                        ),
+                        "channel_type": "group",
+                        "channel_member_ids": [
+                            fields.Command.create({"partner_id": partner.id})
+                            for partner in partners
+                        ],
+                    }
+                )
+            )
+        body = self.env["ir.qweb"]._render(
+            "field_service_cx.fs_help_message", self._fs_help_values(note, lang)
+        )
+        # The helpers are mentioned: Discuss's notification (inbox or e-mail, their choice)
+        # reaches them even before their screen listens to the new conversation.
+        channel.with_context(lang=lang).message_post(
+            body=body,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=helpers.partner_id.ids,
+        )
+        if created:
+            channel._broadcast(partners.ids)  # pinned in everyone's Discuss at once
+        # sudo: bookkeeping of the system (a technician may not write these fields)
+        self.sudo().write(
+            {"fs_help_channel_id": channel.id, "fs_help_asked_at": fields.Datetime.now()}
+        )
+        return channel.with_env(self.env)
+
+    def action_fs_open_help(self):
+        """The dispatcher's "Help asked" (visit form, board): into the visit's conversation."""
+        self.ensure_one()
+        return self._fs_help_open_action(self._fs_join_help())
+
+    def _fs_join_help(self):
+        """The dispatcher joins the visit's help conversation (a group chat admits only its
+        members; the dispatchers on duty are in it already). Returns the discuss.channel."""
+        self.ensure_one()
+        if not self.env.user.has_group("field_service_cx.group_fs_dispatcher"):
+            raise AccessError(self.env._("Only dispatchers can join a visit's help conversation."))
+        # sudo: a dispatcher who is not a member may not read the chat before joining it.
+        channel = self.sudo().fs_help_channel_id
+        if not channel:
+            raise UserError(self.env._("Nobody asked for help on this visit."))
+        channel.add_members(partner_ids=self.env.user.partner_id.ids, post_joined_message=False)
+        return channel.with_env(self.env)
+
+    def _fs_help_open_action(self, channel):
+        """Discuss, on the conversation (full screen on the phone)."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "mail.action_discuss",
+            "name": channel.sudo().name,  # sudo: the name of a chat the user was just added to
+            "context": {"active_id": f"discuss.channel_{channel.id}"},
+        }

@@ -9,3 +9,4 @@ from . import test_cant_finish
 from . import test_office_customer
 from . import test_live_status
 from . import test_positions
+from . import test_help

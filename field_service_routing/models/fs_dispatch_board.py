@@ -124,6 +124,20 @@ class FsDispatchBoard(models.AbstractModel):
                     "title": visit.fs_parts_missing or "",
                 }
             )
+        if visit.fs_help_channel_id and visit.fs_state in vs.PLANNED_STATES:
+            badges.append(
+                {
+                    "kind": "help",
+                    "label": self.env._("Help asked"),
+                    "title": self.env._(
+                        "Help asked at %(time)s: open the conversation",
+                        time=windows.format_hour(
+                            visit.fs_help_asked_at or fields.Datetime.now(), zone, self.env.lang
+                        ),
+                    ),
+                    "channel_id": visit.fs_help_channel_id.id,
+                }
+            )
         return {
             "id": visit.id,
             "lane_id": visit.fs_technician_id.id,
@@ -284,6 +298,16 @@ class FsDispatchBoard(models.AbstractModel):
             }
             for visit in queue
         ]
+
+    @api.model
+    def fs_board_open_help(self, visit_id):
+        """The "Help asked" badge: the dispatcher joins the visit's help conversation
+        (``project.task._fs_join_help``) and gets its id to open it beside the board."""
+        self._fs_check_dispatcher()
+        visit = self.env["project.task"].browse(int(visit_id)).exists()
+        if not visit:
+            raise UserError(self.env._("This visit no longer exists; reload the board."))
+        return {"channel_id": visit._fs_join_help().id}
 
     # ---- moving a visit --------------------------------------------------------------------
 

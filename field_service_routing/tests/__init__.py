@@ -8,3 +8,4 @@ from . import test_dispatch_board
 from . import test_route_map
 from . import test_route_plan_live
 from . import test_live_position_eta
+from . import test_board_help

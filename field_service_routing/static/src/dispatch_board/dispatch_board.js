@@ -41,6 +41,29 @@ export class FsBoardBlock extends Component {
     static template = "field_service_routing.FsBoardBlock";
     static props = ["block", "scale", "onGrab"];
 
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.store = useService("mail.store");
+    }
+
+    /** "Help asked": join the visit's help conversation and open it beside the board. */
+    async openHelp() {
+        const { channel_id } = await this.orm.call("fs.dispatch.board", "fs_board_open_help", [
+            this.props.block.id,
+        ]);
+        const thread = await this.store.Thread.getOrFetch({ model: "discuss.channel", id: channel_id });
+        if (thread) {
+            thread.open();
+        } else {
+            await this.action.doAction({
+                type: "ir.actions.client",
+                tag: "mail.action_discuss",
+                context: { active_id: `discuss.channel_${channel_id}` },
+            });
+        }
+    }
+
     get style() {
         const { block, scale } = this.props;
         const width = scale.width(block.day, block.start, block.end);
