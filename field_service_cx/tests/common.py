@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from odoo import http
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.tests import TransactionCase
 
@@ -10,6 +11,9 @@ class FieldServiceCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Read every manifest once here: a browser's first parallel requests reading them in
+        # several threads can hit Python 3.11's "AST constructor recursion depth mismatch".
+        http.root.statics  # noqa: B018
         env = cls.env
         cls.env.user.tz = "Europe/Paris"
         cls.company = env.company
