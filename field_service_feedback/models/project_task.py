@@ -435,8 +435,9 @@ class ProjectTask(models.Model):
             return []
         days = [day] if day else [first_day + timedelta(days=offset) for offset in range(horizon)]
         length = 120
-        if self.fs_window_start and self.fs_window_end:
+        if self.fs_window_start and self.fs_window_end and not self._fs_honest_windows():
             length = int((self.fs_window_end - self.fs_window_start).total_seconds() // 60)
+        # Measured windows: starts every two hours, each window as wide as the day can keep.
         # sudo: the customer cannot read skills, parts or sites; only free windows leave.
         visit = self.sudo()
         return self._fs_offer_windows(
