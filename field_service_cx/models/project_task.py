@@ -1070,7 +1070,8 @@ class ProjectTask(models.Model):
         ``required`` is {hr.skill id: level}, ``parts`` {product id: quantity} (a technician
         whose van lacks them starts after the parts lead time), ``earliest`` the first start
         (naive UTC). ``exclude_visit`` is the visit being moved: its own place is free.
-        With ``job_type``, each technician is planned with their measured duration of it.
+        With ``job_type``, windows are sized with its measured spread for each technician and,
+        when ``service_minutes`` is None, each is planned with their measured duration of it.
         Unless the company offers fixed windows, each window is sized from the simulated day
         of its technician (``tools.promises``); ``window_minutes`` then spaces the starts.
         """
@@ -1145,8 +1146,8 @@ class ProjectTask(models.Model):
             )
             for row in rows
         ]
-        if job_type:
-            job_type = job_type.sudo()  # sudo: the technicians' own figures, read for planning
+        job_type = job_type.sudo() if job_type else None  # sudo: figures read for planning
+        if service_minutes is None:
             service_minutes = {tech.id: job_type._fs_service_minutes(tech) for tech in qualified}
         after_parts = fields.Datetime.now() + timedelta(hours=settings["parts_lead_hours"])
         short = qualified._fs_short_of_parts(parts)

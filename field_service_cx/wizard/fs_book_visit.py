@@ -120,7 +120,7 @@ class FsBookVisit(models.TransientModel):
             site=self.site_id,
             company=self.project_id.company_id or self.env.company,
             required=job.required_skill_ids._fs_as_requirements(),
-            service_minutes=job._fs_service_minutes(),
+            service_minutes=None,  # each technician's measured duration of the job type
             parts={line.product_id.id: line.quantity for line in job.kit_line_ids},
             days=[self.visit_date + timedelta(days=offset) for offset in range(HORIZON_DAYS)],
             window_minutes=self.window_minutes,

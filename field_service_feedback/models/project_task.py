@@ -452,6 +452,7 @@ class ProjectTask(models.Model):
             exclude_visit=self,
             exclude=(self.fs_window_start, self.fs_window_end) if self.fs_window_start else None,
             preferred=visit.fs_technician_id.id or None,
+            job_type=visit.fs_job_type_id or None,  # its measured spread sizes the windows
         )
 
     def _fs_portal_slot_choices(self, now=None):
