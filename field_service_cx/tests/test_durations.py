@@ -119,7 +119,7 @@ class TestDurationsFromHistory(DurationsCase):
         self.assertEqual(self.repair._fs_service_minutes(), 75)
         self.assertEqual(self.repair._fs_service_minutes(self.anna), 68)
 
-    def test_the_booking_offers_windows_for_the_measured_duration(self):
+    def _working_day(self):
         calendar = self.env["resource.calendar"].create(
             {"name": "Technicians (test)", "tz": "Europe/Paris"}
         )  # 8-12 and 13-17
@@ -127,19 +127,26 @@ class TestDurationsFromHistory(DurationsCase):
         day = (self.now + timedelta(days=2)).date()
         while day.weekday() >= 5:
             day += timedelta(days=1)
+        return day
+
+    def _offers(self, day):
+        return self.env["project.task"]._fs_offer_windows(
+            site=self.customer,
+            company=self.env.company,
+            required={},
+            service_minutes=None,  # each technician with their own figure
+            parts={},
+            days=[day],
+            window_minutes=120,
+            earliest=self.now,
+            job_type=self.repair,
+        )
+
+    def test_the_booking_offers_windows_for_the_measured_duration(self):
+        day = self._working_day()
 
         def offered_hours():
-            offers = self.env["project.task"]._fs_offer_windows(
-                site=self.customer,
-                company=self.env.company,
-                required={},
-                service_minutes=None,  # each technician with their own figure
-                parts={},
-                days=[day],
-                window_minutes=120,
-                earliest=self.now,
-                job_type=self.repair,
-            )
+            offers = self._offers(day)
             return {(windows.to_local(o.start, PARIS).hour, o.technician) for o in offers}, offers
 
         hours, _offers = offered_hours()
@@ -153,6 +160,31 @@ class TestDurationsFromHistory(DurationsCase):
         # Honest windows: nothing booked before, so each window is half an hour from its start.
         for offer in offers:
             self.assertEqual(offer.end - offer.start, timedelta(minutes=30))
+
+    def test_a_window_behind_booked_visits_is_wider(self):
+        self.env["fs.job.type"]._cron_fs_recompute_durations()
+        day = self._working_day()
+
+        def paris(hour, minute=0):
+            return windows.to_utc(datetime.combine(day, datetime.min.time()), PARIS) + timedelta(
+                hours=hour, minutes=minute
+            )
+
+        # Anna's morning: three repairs from 8:00 (her P50 68 min, P80 88 min each).
+        for minute in (0, 30, 60):
+            self._upcoming(self.repair, self.anna).write(
+                {"fs_window_start": paris(8, minute), "fs_window_end": paris(8, minute + 30)}
+            )
+        ten = next(o for o in self._offers(day) if o.start >= paris(10))
+        self.assertEqual(ten.technicians, (self.anna.id,))
+        # Behind three jobs of about 68 minutes the arrival spreads over more than an hour.
+        self.assertGreaterEqual(ten.start, paris(10))
+        self.assertGreater(ten.end - ten.start, timedelta(minutes=60))
+        self.assertEqual(ten.start.minute % 15, 0)
+        self.assertEqual(ten.end.minute % 15, 0)
+        # The afternoon's empty start (Anna's first stop after lunch, or Bob's day) is narrow.
+        afternoon = next(o for o in self._offers(day) if o.start >= paris(15))
+        self.assertEqual(afternoon.end - afternoon.start, timedelta(minutes=30))
 
     def test_a_failing_job_type_does_not_stop_the_batch(self):
         original = FsJobType._fs_store_durations
