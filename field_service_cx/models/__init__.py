@@ -5,6 +5,7 @@ from . import (
     fs_demo,
     fs_job_type,
     fs_job_type_checklist_line,
+    fs_job_type_duration,
     fs_job_type_kit_line,
     fs_message,
     fs_required_skill,

@@ -13,6 +13,7 @@ from ..tools import booking, geo, live, positions, windows
 from ..tools import help as help_rules
 from ..tools import skills as skill_rules
 from ..tools import visit_states as vs
+from .fs_job_type import UNMEASURED_SPREAD
 
 _logger = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ AT_RISK_MARGIN_PARAM = "field_service_cx.at_risk_margin_minutes"
 NOT_LEFT_STATES = (vs.SCHEDULED, vs.CONFIRMED)
 NOT_ARRIVED_STATES = (vs.SCHEDULED, vs.CONFIRMED, vs.EN_ROUTE)
 LIVE_FLAGS_BATCH = 500
+# Set: offer fixed-length windows (the booking's window length) instead of measured ones.
+FIXED_WINDOWS_PARAM = "field_service_cx.fixed_windows"
 # A change of any of these reaches the live screens (plan form, live status) through the bus.
 # The visit's backend address in a help conversation: the dispatcher's visit form.
 HELP_VISIT_PATH = "action-field_service_cx.action_fs_visits"
@@ -487,7 +490,10 @@ class ProjectTask(models.Model):
     def _compute_fs_service_minutes(self):
         for task in self:
             if task.fs_job_type_id:
-                task.fs_service_minutes = task.fs_job_type_id.service_minutes
+                # The measured figure (the technician's own where they have one), else the constant.
+                task.fs_service_minutes = task.fs_job_type_id._fs_service_minutes(
+                    task.fs_technician_id or None
+                )
             elif not task.fs_service_minutes:
                 task.fs_service_minutes = 60
 
@@ -1101,12 +1107,17 @@ class ProjectTask(models.Model):
         exclude_visit=None,
         exclude=None,
         preferred=None,
+        job_type=None,
     ):
         """The windows to offer for a job at ``site`` on these local ``days`` (``tools.booking``).
 
         ``required`` is {hr.skill id: level}, ``parts`` {product id: quantity} (a technician
         whose van lacks them starts after the parts lead time), ``earliest`` the first start
         (naive UTC). ``exclude_visit`` is the visit being moved: its own place is free.
+        With ``job_type``, windows are sized with its measured spread for each technician and,
+        when ``service_minutes`` is None, each is planned with their measured duration of it.
+        Unless the company offers fixed windows, each window is sized from the simulated day
+        of its technician (``tools.promises``); ``window_minutes`` then spaces the starts.
         """
         if not days:
             return []
@@ -1142,6 +1153,32 @@ class ProjectTask(models.Model):
         if exclude_visit:
             domain.append(("id", "!=", exclude_visit.id))
         # sudo: every booked visit takes capacity, whoever may read it; only windows are read.
+        rows = self.sudo().search_read(
+            domain,
+            [
+                "fs_technician_id",
+                "fs_window_start",
+                "fs_window_end",
+                "fs_service_minutes",
+                "fs_site_latitude",
+                "fs_site_longitude",
+                "fs_job_type_id",
+            ],
+            load=None,
+        )
+        honest = self._fs_honest_windows()
+        spreads = {}
+        if honest:
+            # sudo: job types of other visits are read for their measured spread only.
+            job_types = (
+                self.env["fs.job.type"].sudo().browse({r["fs_job_type_id"] for r in rows} - {False})
+            )
+            for row in rows:
+                key = (row["fs_job_type_id"], row["fs_technician_id"])
+                if row["fs_job_type_id"] and key not in spreads:
+                    spreads[key] = job_types.browse(row["fs_job_type_id"])._fs_duration_spread(
+                        employees.browse(row["fs_technician_id"]) or None
+                    )
         booked = [
             booking.Booked(
                 row["fs_window_start"],
@@ -1149,20 +1186,13 @@ class ProjectTask(models.Model):
                 row["fs_technician_id"] or None,
                 row["fs_service_minutes"] or 0,
                 (row["fs_site_latitude"], row["fs_site_longitude"]),
+                spreads.get((row["fs_job_type_id"], row["fs_technician_id"])),
             )
-            for row in self.sudo().search_read(
-                domain,
-                [
-                    "fs_technician_id",
-                    "fs_window_start",
-                    "fs_window_end",
-                    "fs_service_minutes",
-                    "fs_site_latitude",
-                    "fs_site_longitude",
-                ],
-                load=None,
-            )
+            for row in rows
         ]
+        job_type = job_type.sudo() if job_type else None  # sudo: figures read for planning
+        if service_minutes is None:
+            service_minutes = {tech.id: job_type._fs_service_minutes(tech) for tech in qualified}
         after_parts = fields.Datetime.now() + timedelta(hours=settings["parts_lead_hours"])
         short = qualified._fs_short_of_parts(parts)
         return booking.offer_windows(
@@ -1187,7 +1217,22 @@ class ProjectTask(models.Model):
                 for tech in qualified
                 if tech.fs_start_partner_id
             },
+            honest=booking.Honest(
+                spread={
+                    tech.id: job_type._fs_duration_spread(tech)
+                    if job_type
+                    else (service_minutes, service_minutes * UNMEASURED_SPREAD)
+                    for tech in qualified
+                }
+            )
+            if honest
+            else None,
         )
+
+    @api.model
+    def _fs_honest_windows(self):
+        """Whether windows are sized from the simulated day (the default) or fixed-length."""
+        return not self.env["ir.config_parameter"].sudo().get_param(FIXED_WINDOWS_PARAM)
 
     # ---- the day's moves ------------------------------------------------------------------
 
@@ -1735,6 +1780,7 @@ class ProjectTask(models.Model):
             task.write(values)
         restored._fs_check_delays()
         return restored
+
     # ---- ask for help -----------------------------------------------------------------------
 
     def action_fs_ask_help(self):

@@ -1,10 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import live, positions, reminders
+from ..tools import durations, live, positions, reminders
+from .fs_job_type import DURATION_PERIOD_PARAM, DURATION_QUANTILE_PARAM
 from .fs_message import CADENCE_PARAM
 from .fs_technician_position import RETENTION_PARAM
-from .project_task import AT_RISK_MARGIN_PARAM, LATE_TO_START_PARAM
+from .project_task import AT_RISK_MARGIN_PARAM, FIXED_WINDOWS_PARAM, LATE_TO_START_PARAM
 from .project_task_messages import DEFAULT_HOLD_MINUTES, HOLD_PARAM
 
 
@@ -45,6 +46,26 @@ class ResConfigSettings(models.TransientModel):
         help="Technicians' positions, shared only while on the way, are deleted after this "
         "many days.",
     )
+    fs_duration_period_days = fields.Integer(
+        "Duration history (days)",
+        config_parameter=DURATION_PERIOD_PARAM,
+        default=durations.DEFAULT_PERIOD_DAYS,
+        help="The rolling period of done visits the nightly cron measures.",
+    )
+    fs_duration_quantile = fields.Selection(
+        [
+            ("p50", "P50 (half the visits take longer)"),
+            ("p80", "P80 (one visit in five takes longer)"),
+        ],
+        string="Plan with",
+        config_parameter=DURATION_QUANTILE_PARAM,
+        default=durations.DEFAULT_QUANTILE,
+    )
+    fs_fixed_windows = fields.Boolean(
+        "Fixed-length windows",
+        config_parameter=FIXED_WINDOWS_PARAM,
+        help="Offer windows of the booking's length (e.g. 2 hours) instead of measured ones.",
+    )
     default_fs_quiet_from = fields.Float(
         "Quiet hours from", default_model="res.partner", help="Default for new contacts."
     )
@@ -78,6 +99,14 @@ class ResConfigSettings(models.TransientModel):
             "optionally followed by an expiry such as >2d.",
             step=step,
         )
+
+    @api.constrains("fs_duration_period_days")
+    def _check_fs_duration_period_days(self):
+        for settings in self:
+            if not 7 <= settings.fs_duration_period_days <= 730:
+                raise ValidationError(
+                    self.env._("The duration history must cover between 7 and 730 days.")
+                )
 
     @api.constrains("fs_not_home_hold_minutes")
     def _check_fs_not_home_hold_minutes(self):

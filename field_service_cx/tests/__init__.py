@@ -10,3 +10,4 @@ from . import test_office_customer
 from . import test_live_status
 from . import test_positions
 from . import test_help
+from . import test_durations

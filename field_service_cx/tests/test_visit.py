@@ -42,9 +42,11 @@ class TestVisit(FieldServiceCase):
                 fs_window_start=self.day.replace(hour=10), fs_window_end=self.day.replace(hour=9)
             )
 
-    def test_window_shorter_than_service_is_refused(self):
-        with self.assertRaisesRegex(ValidationError, "shorter than the service duration"):
-            self.create_visit(fs_window_end=self.day.replace(hour=8, minute=30))
+    def test_an_arrival_window_shorter_than_the_service_is_kept(self):
+        # The window promises the arrival (honest windows: half an hour for an hour's job).
+        visit = self.create_visit(fs_window_end=self.day.replace(hour=8, minute=30))
+        self.assertEqual(visit.fs_service_minutes, 60)
+        self.assertEqual(visit.fs_window_end, self.day.replace(hour=8, minute=30))
 
     def test_every_window_change_is_a_promise(self):
         visit = self.create_visit()

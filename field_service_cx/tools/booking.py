@@ -13,12 +13,17 @@ A window is offered when a qualified technician
 - has room left that day (worked minutes minus booked service), and the team has room left
   that day counting the visits nobody was given yet.
 Each window comes with its technicians, the one adding the least travel first.
+
+With ``honest`` (``Honest``), each window's end (and its start when the day before it runs
+late) is the simulated arrival interval of the suggested technician's day with the job slotted
+at the window's start (``tools.promises``): early stops narrow, late stops wider.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from . import promises
 from .geo import haversine_km, is_real_point
 
 Point = tuple[float, float]
@@ -33,6 +38,25 @@ class Booked:
     technician: Hashable | None
     service_minutes: int
     point: Point | None = None
+    spread: tuple[float, float] | None = None  # measured (P50, P80) minutes; None: the service
+
+
+@dataclass(frozen=True)
+class Honest:
+    """How to size windows from the simulated day (see ``tools.promises``)."""
+
+    spread: Mapping[Hashable, tuple[float, float]]  # the new job's (P50, P80) per technician
+    speed_kmh: float = 40.0  # travel between points: straight line × detour at this speed
+    detour_factor: float = 1.3
+    runs: int = promises.DEFAULT_RUNS
+    seed: int = promises.DEFAULT_SEED
+    step_minutes: int = promises.STEP_MINUTES
+    min_width_minutes: int = promises.MIN_WIDTH_MINUTES
+
+    def travel_minutes(self, a: Point | None, b: Point | None) -> float:
+        if not (a and b and is_real_point(*a) and is_real_point(*b)):
+            return 0.0
+        return haversine_km(a, b) * self.detour_factor / self.speed_kmh * 60
 
 
 @dataclass(frozen=True)
@@ -94,11 +118,57 @@ def added_km(
     return max(detour, 0.0)
 
 
+def honest_window(
+    honest: Honest,
+    *,
+    day_start: datetime,
+    day_visits: Iterable[Booked],
+    start: datetime,
+    point: Point | None,
+    technician: Hashable,
+    home: Point | None = None,
+) -> tuple[datetime, datetime]:
+    """The window to promise a job at ``point`` slotted at ``start`` in a technician's day:
+    their visits that day before ``start`` (each not reached before its own window), then
+    this one (not before ``start``), simulated from ``day_start`` (see ``tools.promises``)."""
+
+    def minutes(moment):
+        return (moment - day_start).total_seconds() / 60
+
+    stops = []
+    previous = home
+    for visit in sorted(day_visits, key=lambda v: v.start):
+        if visit.start > start:
+            break
+        p50, p80 = visit.spread or (visit.service_minutes, visit.service_minutes)
+        stops.append(
+            promises.DayStop(
+                honest.travel_minutes(previous, visit.point),
+                promises.Duration(max(p50, 1), max(p80, p50, 1)),
+                minutes(visit.start),
+            )
+        )
+        previous = visit.point or previous
+    p50, p80 = honest.spread[technician]
+    stops.append(
+        promises.DayStop(
+            honest.travel_minutes(previous, point),
+            promises.Duration(max(p50, 1), max(p80, p50, 1)),
+            minutes(start),
+        )
+    )
+    interval = promises.simulate_day(0.0, stops, runs=honest.runs, seed=honest.seed)[-1]
+    first, last = promises.window_for(
+        interval, step=honest.step_minutes, minimum=honest.min_width_minutes
+    )
+    return day_start + timedelta(minutes=first), day_start + timedelta(minutes=last)
+
+
 def offer_windows(
     *,
     working: Mapping[Hashable, Iterable[tuple[datetime, datetime]]],
     booked: Iterable[Booked],
-    service_minutes: int,
+    service_minutes: int | Mapping[Hashable, int],
     window_minutes: int,
     earliest: Mapping[Hashable, datetime],
     day_of: Callable[[datetime], date],
@@ -107,16 +177,24 @@ def offer_windows(
     exclude: tuple[datetime, datetime] | None = None,
     preferred: Hashable | None = None,
     homes: Mapping[Hashable, Point] | None = None,
+    honest: Honest | None = None,
 ) -> list[Offer]:
     """The windows to offer, in time order (see the module's docstring for the rule).
 
     ``working`` maps each qualified technician to their working intervals (naive UTC);
     ``earliest`` the first start each may take; ``day_of`` gives the local day of a moment;
     ``exclude`` drops a window (the visit's current one); ``preferred`` wins a travel tie;
-    ``homes`` gives where each technician's day starts.
+    ``homes`` gives where each technician's day starts; ``service_minutes`` may differ per
+    technician (a mapping: their measured durations); ``honest`` sizes each window from the
+    simulated day instead of ``window_minutes`` (which then only spaces the starts).
     """
     homes = homes or {}
     spans = {tech: sorted(intervals) for tech, intervals in working.items()}
+    if isinstance(service_minutes, Mapping):
+        minutes_of = {tech: service_minutes.get(tech, 0) for tech in spans}
+    else:
+        minutes_of = dict.fromkeys(spans, service_minutes)
+    least = min(minutes_of.values(), default=0)
     booked = list(booked)
     worked = {}  # (tech, day) -> minutes
     for tech, intervals in spans.items():
@@ -134,21 +212,22 @@ def offer_windows(
 
     offers = []
     for start, end in candidate_windows(spans, window_minutes):
-        if exclude and (start, end) == exclude:
+        if exclude and start == exclude[0]:
             continue
         day = day_of(start)
         team_room = sum(minutes for (_t, d), minutes in worked.items() if d == day) - sum(
             minutes for (_t, d), minutes in load.items() if d == day
         )
-        if team_room < service_minutes:
+        if team_room < least:
             continue
         fitting = []
         for tech, intervals in spans.items():
+            service = minutes_of[tech]
             if start < earliest.get(tech, start):
                 continue
-            if not fits(intervals, start, service_minutes):
+            if not fits(intervals, start, service):
                 continue
-            if worked.get((tech, day), 0) - load.get((tech, day), 0) < service_minutes:
+            if worked.get((tech, day), 0) - load.get((tech, day), 0) < service:
                 continue
             overlapping = sum(
                 1 for v in by_tech_day.get((tech, day), ()) if v.start < end and start < v.end
@@ -159,7 +238,21 @@ def offer_windows(
             fitting.append((round(detour, 3), tech != preferred, len(fitting), tech, detour))
         if fitting:
             fitting.sort(key=lambda row: row[:3])
-            offers.append(Offer(start, end, tuple(row[3] for row in fitting), fitting[0][4]))
+            suggested = fitting[0][3]
+            first, last = start, end
+            if honest:
+                first, last = honest_window(
+                    honest,
+                    day_start=min(s for s, _e in spans[suggested] if day_of(s) == day),
+                    day_visits=by_tech_day.get((suggested, day), ()),
+                    start=start,
+                    point=point,
+                    technician=suggested,
+                    home=homes.get(suggested),
+                )
+                if exclude and first == exclude[0]:
+                    continue
+            offers.append(Offer(first, last, tuple(row[3] for row in fitting), fitting[0][4]))
     return offers
 
 

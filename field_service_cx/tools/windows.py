@@ -17,15 +17,15 @@ UTC = ZoneInfo("UTC")
 NEEDS_BOTH = _lt("A visit window needs both a start and an end.")
 ENDS_BEFORE_START = _lt("The window ends (%(end)s) before it starts (%(start)s).")
 NEGATIVE_SERVICE = _lt("The service duration cannot be negative.")
-SHORTER_THAN_SERVICE = _lt(
-    "The window (%(window)s min) is shorter than the service duration (%(service)s min)."
-)
 
 
 def window_problem(
     start: datetime | None, end: datetime | None, service_minutes: int
 ) -> Note | None:
-    """Why a promised window is invalid, or None when it is fine (or not set yet)."""
+    """Why a promised window is invalid, or None when it is fine (or not set yet).
+
+    A window promises the arrival, not the whole service: it may be shorter than the job
+    (a measured 30-minute arrival window for a 90-minute job, see ``tools.promises``)."""
     if not start and not end:
         return None
     if not start or not end:
@@ -34,11 +34,6 @@ def window_problem(
         return Note(ENDS_BEFORE_START, {"end": end, "start": start})
     if service_minutes < 0:
         return Note(NEGATIVE_SERVICE)
-    window_minutes = (end - start).total_seconds() / 60
-    if window_minutes < service_minutes:
-        return Note(
-            SHORTER_THAN_SERVICE, {"window": round(window_minutes), "service": service_minutes}
-        )
     return None
 
 

@@ -46,7 +46,13 @@ class FsBookVisit(models.TransientModel):
     visit_date = fields.Date(
         "From", required=True, default=lambda self: fields.Date.context_today(self) + timedelta(1)
     )
-    window_minutes = fields.Integer("Window length (min)", default=120, required=True)
+    window_minutes = fields.Integer(
+        "Window length (min)",
+        default=120,
+        required=True,
+        help="With measured windows (the default), the spacing of the starts offered: each "
+        "window is as wide as the technician's day can keep.",
+    )
     access_notes = fields.Text()
     slot_ids = fields.One2many(
         "fs.book.visit.slot", "wizard_id", compute="_compute_slot_ids", store=True, readonly=False
@@ -114,11 +120,12 @@ class FsBookVisit(models.TransientModel):
             site=self.site_id,
             company=self.project_id.company_id or self.env.company,
             required=job.required_skill_ids._fs_as_requirements(),
-            service_minutes=job.service_minutes,
+            service_minutes=None,  # each technician's measured duration of the job type
             parts={line.product_id.id: line.quantity for line in job.kit_line_ids},
             days=[self.visit_date + timedelta(days=offset) for offset in range(HORIZON_DAYS)],
             window_minutes=self.window_minutes,
             earliest=fields.Datetime.now(),
+            job_type=job,
         )
 
     def action_book(self):

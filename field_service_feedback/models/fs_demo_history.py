@@ -74,6 +74,8 @@ class FsDemoHistory(models.AbstractModel):
         self._fs_history_ratings(rng, visits)
         # The booking hooks planned messages for these past visits: none is to be sent.
         visits.fs_message_ids.filtered(lambda m: m.state == "planned").unlink()
+        # The job types' durations from this history: the nightly cron's first run, now.
+        self.env["fs.job.type"]._cron_fs_recompute_durations()
         return True
 
     @api.model

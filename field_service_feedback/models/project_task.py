@@ -500,8 +500,9 @@ class ProjectTask(models.Model):
             return []
         days = [day] if day else [first_day + timedelta(days=offset) for offset in range(horizon)]
         length = 120
-        if self.fs_window_start and self.fs_window_end:
+        if self.fs_window_start and self.fs_window_end and not self._fs_honest_windows():
             length = int((self.fs_window_end - self.fs_window_start).total_seconds() // 60)
+        # Measured windows: starts every two hours, each window as wide as the day can keep.
         # sudo: the customer cannot read skills, parts or sites; only free windows leave.
         visit = self.sudo()
         return self._fs_offer_windows(
@@ -516,6 +517,7 @@ class ProjectTask(models.Model):
             exclude_visit=self,
             exclude=(self.fs_window_start, self.fs_window_end) if self.fs_window_start else None,
             preferred=visit.fs_technician_id.id or None,
+            job_type=visit.fs_job_type_id or None,  # its measured spread sizes the windows
         )
 
     def _fs_portal_slot_choices(self, now=None):

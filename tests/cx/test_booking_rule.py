@@ -181,3 +181,89 @@ def test_a_start_over_another_visit_of_the_technician_is_refused():
     assert place(busy=other) == booking.BUSY  # 10:00-11:00 meets 10:30
     assert place(busy=[(at(9), at(10))]) is None  # ends as this one starts
     assert place(busy=[(at(11), at(12))]) is None  # starts as this one ends
+
+
+# ---- honest windows (issue #17): each window sized from the technician's simulated day ----
+
+HONEST = booking.Honest(spread={"ann": (55.0, 70.0), "bob": (55.0, 70.0)})
+
+
+def widths(offers):
+    return [(o.end - o.start).total_seconds() / 60 for o in offers]
+
+
+def test_an_empty_day_offers_half_hour_windows_at_each_start():
+    offers = offer(honest=HONEST)
+    assert starts(offers) == [(8, 0), (10, 0), (13, 0), (15, 0)]
+    assert widths(offers) == [30, 30, 30, 30], "nothing before them: the start is kept"
+
+
+def test_windows_widen_behind_the_visits_already_booked():
+    # Ann's morning is four hour-long jobs back to back, each with a spread, 5 km apart.
+    points = [(45.764 + 0.045 * i, 4.8357) for i in range(4)]
+    booked = [
+        booking.Booked(
+            at(8) + timedelta(minutes=15 * i),
+            at(8) + timedelta(minutes=15 * i + 15),
+            "ann",
+            60,
+            p,
+            (55.0, 70.0),
+        )
+        for i, p in enumerate(points)
+    ]
+    late = booking.Honest(spread={"ann": (55.0, 70.0)})
+    offers = offer(
+        working={"ann": [(at(8), at(17))]},
+        booked=booked,
+        window_minutes=60,
+        service_minutes=60,
+        honest=late,
+        point=LYON,
+    )
+    first_free = offers[0]
+    assert first_free.start >= at(12), "behind four hour-long jobs"
+    assert (first_free.end - first_free.start) >= timedelta(minutes=60), "four spreads add up"
+    again = offer(
+        working={"ann": [(at(8), at(17))]},
+        booked=booked,
+        window_minutes=60,
+        service_minutes=60,
+        honest=late,
+        point=LYON,
+    )
+    assert [(o.start, o.end) for o in again] == [(o.start, o.end) for o in offers], "seeded"
+
+
+def test_the_honest_window_is_the_simulated_interval_rounded_out():
+    booked = [booking.Booked(at(8), at(8, 30), "ann", 60, LYON, (60.0, 90.0))]
+    honest = booking.Honest(spread={"ann": (55.0, 70.0)})
+    start, end = booking.honest_window(
+        honest,
+        day_start=at(8),
+        day_visits=booked,
+        start=at(9),
+        point=VILLEURBANNE,
+        technician="ann",
+        home=LYON,
+    )
+    # After an hour-long job (P80 1.5 h, so P90 ≈ 1 h 50) at 8:00 and 6 min of travel:
+    # 9:00 at best, about 10:00 when the first job runs long.
+    assert start == at(9)
+    assert at(9, 45) <= end <= at(10, 30)
+    assert end.minute % 15 == 0
+
+
+def test_each_technician_is_planned_with_their_own_duration():
+    # Ann takes 3 h for this job (measured), Bob 1 h: 10:00 and 15:00 fit Bob's shift only.
+    offers = offer(
+        working={"ann": shift(), "bob": shift()},
+        service_minutes={"ann": 180, "bob": 60},
+    )
+    by_start = {(o.start.hour, o.start.minute): set(o.technicians) for o in offers}
+    assert by_start == {
+        (8, 0): {"ann", "bob"},
+        (10, 0): {"bob"},
+        (13, 0): {"ann", "bob"},
+        (15, 0): {"bob"},
+    }
