@@ -80,7 +80,7 @@ export class FsBoardLane extends Component {
 
 export class FsBoardQueue extends Component {
     static template = "field_service_routing.FsBoardQueue";
-    static props = ["visits", "onGrab"];
+    static props = ["visits", "fixes", "onGrab", "onApplyFix"];
 }
 
 /** The dispatcher's board: one lane per technician, the day's visits and the unscheduled queue. */
@@ -243,6 +243,12 @@ export class FsDispatchBoard extends Component {
             this.notification.add(answer.message, { title: _t("Not moved"), type: "danger" });
         }
         await this.load();
+    }
+
+    /** One click on a suggested fix: the same versioned move as a drop on the other lane. */
+    async applyFix(row) {
+        const { fix } = row;
+        await this.move({ id: row.visit_id, name: row.name, version: row.version }, fix.lane_id, fix.day, fix.minute);
     }
 
     async openVisit(id) {
