@@ -360,7 +360,12 @@ class FsDispatchBoard(models.AbstractModel):
                         missing=tuple(skill_rules.missing_skills(required, held[tech.id])),
                     )
                 )
-            rows.append((visit, day, candidates, spans, busy, same_day))
+            current = technicians.browse(visit.fs_technician_id.id)
+            own = tuple(stop(v) for v in same_day if v.fs_technician_id == current)
+            # Every point is known before the one travel matrix is built.
+            rows.append(
+                (visit, day, candidates, spans, busy, (current, own, home(current), stop(visit)))
+            )
         durations = ()
         if len(points) > 1:
             durations, _distances, _note = self.env["fs.travel.matrix"]._fs_matrices(
@@ -373,7 +378,7 @@ class FsDispatchBoard(models.AbstractModel):
             return durations[origin][target] / 60
 
         fixes = []
-        for visit, day, candidates, spans, busy, same_day in rows:
+        for visit, day, candidates, spans, busy, (current, own, current_home, visit_stop) in rows:
             window = (visit.fs_window_start, visit.fs_window_end)
             service = visit.fs_service_minutes or 0
 
@@ -391,7 +396,7 @@ class FsDispatchBoard(models.AbstractModel):
 
             found = risk_fix.suggest_fixes(
                 candidates,
-                place=place(("visit", visit.id), visit.fs_site_id),
+                place=visit_stop.place,
                 window=window,
                 service_minutes=service,
                 latest_start=window[1] - timedelta(minutes=margin),
@@ -399,7 +404,6 @@ class FsDispatchBoard(models.AbstractModel):
                 travel=travel,
                 accept=accept,
             )
-            current = technicians.browse(visit.fs_technician_id.id)
             row = {
                 "visit_id": visit.id,
                 "name": visit.name,
@@ -412,8 +416,7 @@ class FsDispatchBoard(models.AbstractModel):
             }
             if found:
                 best = found[0]
-                own = [stop(v) for v in same_day if v.fs_technician_id == current]
-                freed = round(risk_fix.freed_minutes(own, home(current), stop(visit), travel))
+                freed = round(risk_fix.freed_minutes(own, current_home, visit_stop, travel))
                 technician = technicians.browse(best.technician)
                 local = windows.to_local(best.start, zone)
                 row["fix"] = {
