@@ -24,6 +24,7 @@
         "data/fs_mail_templates.xml",
         "data/fs_sms_templates.xml",
         "data/fs_message_cron.xml",
+        "data/fs_position_cron.xml",
         "views/project_task_views.xml",
         "views/project_task_parts_views.xml",
         "views/fs_job_type_views.xml",
@@ -60,6 +61,8 @@
             "field_service_cx/static/src/xml/fs_part_barcode.xml",
             "field_service_cx/static/src/js/fs_my_day.js",
             "field_service_cx/static/src/xml/fs_my_day.xml",
+            "field_service_cx/static/src/js/fs_position_share.js",
+            "field_service_cx/static/src/xml/fs_position_share.xml",
         ],
         "web.assets_tests": [
             "field_service_cx/static/tests/tours/*.js",

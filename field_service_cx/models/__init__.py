@@ -8,6 +8,7 @@ from . import (
     fs_job_type_kit_line,
     fs_message,
     fs_required_skill,
+    fs_technician_position,
     fs_visit_checklist_line,
     fs_visit_part,
     fs_visit_photo,

@@ -9,7 +9,7 @@ from odoo.tools import SQL, format_date
 from odoo.tools.mail import html_to_inner_content, plaintext2html
 
 from ..exceptions import StaleVisitError
-from ..tools import booking, geo, live, windows
+from ..tools import booking, geo, live, positions, windows
 from ..tools import skills as skill_rules
 from ..tools import visit_states as vs
 
@@ -257,6 +257,27 @@ class ProjectTask(models.Model):
     )
     fs_eta = fields.Datetime("ETA", copy=False, help="Planned (or re-planned) arrival.")
     fs_planned_travel_minutes = fields.Float("Planned travel (min)", copy=False)
+    fs_eta_live_at = fields.Datetime(
+        "ETA from a live position at",
+        copy=False,
+        readonly=True,
+        help="When the ETA was last re-timed from the technician's live position; empty while "
+        "it is the planned one.",
+    )
+    fs_position_sharing = fields.Selection(
+        [("off", "Not shared"), ("off_duty", "Outside working hours"), ("on", "Shared")],
+        string="Location sharing",
+        compute="_compute_fs_position_sharing",
+        help="Whether the signed-in technician's phone shares its location for this visit now: "
+        "only while on the way to their own visit, only in their working hours.",
+    )
+    fs_eta_planned = fields.Datetime(
+        "Planned ETA",
+        copy=False,
+        readonly=True,
+        help="The planned arrival a live position replaced: the ETA falls back to it when the "
+        "position goes stale.",
+    )
     fs_planned_travel_km = fields.Float("Planned travel (km)", copy=False)
     fs_earlier_open_visit_id = fields.Many2one(
         "project.task",
@@ -649,6 +670,11 @@ class ProjectTask(models.Model):
         """Raise the flags that time raised since the last run (the fields' own changes already
         recompute them), batch by batch; a batch that fails is retried visit by visit, and a
         visit that fails is logged and left."""
+        try:
+            with self.env.cr.savepoint():
+                self._cron_fs_stale_positions()
+        except Exception:  # a lost signal's fallback must not stop the flags
+            _logger.warning("Stale positions not restored to their planned ETA", exc_info=True)
         now = fields.Datetime.now()
         grace, margin = self._fs_live_minutes()
         due = self.search(
@@ -820,6 +846,11 @@ class ProjectTask(models.Model):
                 and (t.fs_window_start, t.fs_window_end) != window_before[t.id]
             )
             moved._fs_record_promises(self.env.context.get("fs_promise_source", "company"))
+        if "fs_eta" in vals and "fs_eta_live_at" not in vals:
+            # Re-planned: the new plan is the planned timing a stale position falls back to.
+            self.filtered("fs_eta_live_at").write(
+                {"fs_eta_live_at": False, "fs_eta_planned": False}
+            )
         if LIVE_FIELDS & vals.keys():
             self.filtered("fs_is_visit")._fs_notify_live()
         return result
@@ -1503,3 +1534,191 @@ class ProjectTask(models.Model):
             % {"lat": self.fs_site_latitude, "lon": self.fs_site_longitude},
             "target": "new",
         }
+
+    # ---- live position: shared only while on the way --------------------------------------
+
+    def fs_share_position(self, latitude, longitude, accuracy=None):
+        """The technician's phone, on the way to this visit, says where it is.
+
+        Refused (``UserError``, nothing stored) before "On my way", after arrival, for another
+        technician's visit, outside the technician's working hours and for a point that is not
+        one. An accepted position re-times the rest of the leg (``_fs_eta_from_position``)
+        and checks the customer's window (``_fs_check_delays``). Returns what the screen shows.
+        """
+        self.ensure_one()
+        now = fields.Datetime.now()
+        # sudo: the technician may not read another's visit; the checks below decide and only
+        # a refusal (no data of the visit) leaves.
+        visit = self.sudo()
+        en_route, own = visit._fs_position_en_route_own()
+        intervals = visit._fs_position_intervals(now) if en_route and own else {}
+        code = positions.refusal(
+            en_route=en_route,
+            own_visit=own,
+            now=now,
+            working_intervals=intervals.get(visit.id, []),
+            latitude=latitude,
+            longitude=longitude,
+            accuracy=accuracy,
+        )
+        if code:
+            raise UserError(self._fs_position_refusal(code))
+        # sudo: technicians have no rights on positions; this method is their only way in
+        position = (
+            self.env["fs.technician.position"]
+            .sudo()
+            .create(
+                {
+                    "technician_id": visit.fs_technician_id.id,
+                    "visit_id": visit.id,
+                    "latitude": float(latitude),
+                    "longitude": float(longitude),
+                    "accuracy": float(accuracy) if accuracy not in (None, False) else 0.0,
+                    "recorded_at": now,
+                }
+            )
+        )
+        eta = visit._fs_eta_from_position(position)
+        if eta:
+            values = {"fs_eta": eta, "fs_eta_live_at": now}
+            if not visit.fs_eta_live_at:
+                values["fs_eta_planned"] = visit.fs_eta
+            # sudo: the ETA is the system's re-timing of the technician's leg, not their edit
+            visit.write(values)
+            visit._fs_check_delays()
+        zone, _note = visit._fs_zone()
+        return {
+            "recorded_at": fields.Datetime.to_string(now),
+            "eta": windows.format_hour(eta, zone, self.env.lang) if eta else False,
+        }
+
+    def _fs_position_en_route_own(self):
+        """(on the way, the signed-in user's own visit) for this visit."""
+        self.ensure_one()
+        own = bool(self.fs_technician_id) and self.fs_technician_user_id == self.env.user
+        return bool(self.fs_is_visit and self.fs_state == vs.EN_ROUTE), own
+
+    def _fs_position_intervals(self, now):
+        """{visit id: its technician's working intervals (naive UTC) around ``now``}."""
+        aware = now.replace(tzinfo=windows.UTC)
+        # sudo: the technician's calendar and time off, read to know when not to share
+        technicians = self.sudo().fs_technician_id
+        spans = technicians._fs_work_intervals(
+            aware - timedelta(hours=12), aware + timedelta(hours=12)
+        )
+        return {task.id: spans.get(task.fs_technician_id.id, []) for task in self}
+
+    @api.depends("fs_state", "fs_technician_id")
+    @api.depends_context("uid")
+    def _compute_fs_position_sharing(self):
+        now = fields.Datetime.now()
+        candidates = self.filtered(lambda task: all(task._fs_position_en_route_own()))
+        intervals = candidates._fs_position_intervals(now) if candidates else {}
+        for task in self:
+            en_route, own = task._fs_position_en_route_own()
+            code = positions.sharing_refusal(
+                en_route=en_route,
+                own_visit=own,
+                now=now,
+                working_intervals=intervals.get(task.id, []),
+            )
+            task.fs_position_sharing = (
+                "on" if not code else "off_duty" if code == positions.OFF_DUTY else "off"
+            )
+
+    def _fs_position_refusal(self, code):
+        """The refusal ``code`` of ``tools.positions`` as the technician reads it."""
+        if code == positions.NOT_ON_THE_WAY:
+            return self.env._(
+                "Your location is shared only while you are on the way to a visit: "
+                "from “On my way” until “Arrived”."
+            )
+        if code == positions.NOT_YOURS:
+            return self.env._("Only this visit's technician can share a location for it.")
+        if code == positions.OFF_DUTY:
+            return self.env._(
+                "Outside your working hours your location is never shared, and it was not saved."
+            )
+        if code == positions.BAD_ACCURACY:
+            return self.env._("The phone's accuracy is not a number of metres.")
+        return self.env._("The phone's location is not a valid point: it was not saved.")
+
+    def _fs_eta_from_position(self, position):
+        """Hook: the arrival the rest of the leg gives from ``position`` (naive UTC), or False.
+
+        The embedded estimate: straight line × detour at an average speed; the routing addon
+        asks its travel-time provider instead.
+        """
+        self.ensure_one()
+        if not self.fs_site_geolocated:
+            return False
+        seconds = positions.travel_seconds(
+            (position.latitude, position.longitude),
+            (self.fs_site_latitude, self.fs_site_longitude),
+        )
+        return positions.eta_from(position.recorded_at, seconds)
+
+    def _fs_live_positions(self):
+        """{visit id: live position} for those of these visits on the way with a position.
+
+        Each is ``{"latitude", "longitude", "recorded_at" (naive UTC), "stale"}``: the latest
+        position received for the visit; ``stale`` once none came for three minutes. One query.
+        """
+        en_route = self.filtered(lambda task: task.fs_is_visit and task.fs_state == vs.EN_ROUTE)
+        if not en_route:
+            return {}
+        now = fields.Datetime.now()
+        # sudo: the position leaves only for a visit on the way, to whoever may see the visit
+        self.env["fs.technician.position"].sudo().flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT ON (visit_id) visit_id, latitude, longitude, recorded_at "
+                "FROM fs_technician_position WHERE visit_id IN %s "
+                "ORDER BY visit_id, recorded_at DESC, id DESC",
+                tuple(en_route.ids),
+            )
+        )
+        return {
+            visit_id: {
+                "latitude": latitude,
+                "longitude": longitude,
+                "recorded_at": recorded_at,
+                "stale": positions.is_stale(recorded_at, now),
+            }
+            for visit_id, latitude, longitude, recorded_at in self.env.cr.fetchall()
+        }
+
+    def _fs_live_position(self):
+        """This visit's live position (see ``_fs_live_positions``), or False when it is not
+        on the way or has none."""
+        self.ensure_one()
+        return self._fs_live_positions().get(self.id, False)
+
+    @api.model
+    def _cron_fs_stale_positions(self):
+        """Visits whose live position went stale fall back to their planned ETA (and the delay
+        check follows it), so a lost signal never freezes the customer's ETA."""
+        cutoff = fields.Datetime.now() - positions.STALE_AFTER
+        stale = self.search(
+            [
+                ("fs_eta_live_at", "!=", False),
+                "|",
+                ("fs_eta_live_at", "<=", cutoff),
+                ("fs_state", "!=", vs.EN_ROUTE),
+            ],
+            order="id",
+            limit=LIVE_FLAGS_BATCH,
+        )
+        return stale._fs_restore_planned_eta()
+
+    def _fs_restore_planned_eta(self):
+        """Back to the planned timing: on the way, the ETA is the planned one again."""
+        restored = self.browse()
+        for task in self:
+            values = {"fs_eta_live_at": False, "fs_eta_planned": False}
+            if task.fs_state == vs.EN_ROUTE and task.fs_eta_planned:
+                values["fs_eta"] = task.fs_eta_planned
+                restored |= task
+            task.write(values)
+        restored._fs_check_delays()
+        return restored

@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import live, reminders
+from ..tools import live, positions, reminders
 from .fs_message import CADENCE_PARAM
+from .fs_technician_position import RETENTION_PARAM
 from .project_task import AT_RISK_MARGIN_PARAM, LATE_TO_START_PARAM
 from .project_task_messages import DEFAULT_HOLD_MINUTES, HOLD_PARAM
 
@@ -36,6 +37,13 @@ class ResConfigSettings(models.TransientModel):
         default=live.DEFAULT_AT_RISK_MARGIN_MINUTES,
         help="A visit is at risk when its projected arrival is later than this before its "
         "window ends.",
+    )
+    fs_position_retention_days = fields.Integer(
+        "Keep positions for (days)",
+        config_parameter=RETENTION_PARAM,
+        default=positions.DEFAULT_RETENTION_DAYS,
+        help="Technicians' positions, shared only while on the way, are deleted after this "
+        "many days.",
     )
     default_fs_quiet_from = fields.Float(
         "Quiet hours from", default_model="res.partner", help="Default for new contacts."
@@ -89,3 +97,9 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._("Live-operations minutes must be between 0 and 240.")
                 )
+
+    @api.constrains("fs_position_retention_days")
+    def _check_fs_position_retention_days(self):
+        for settings in self:
+            if not 1 <= settings.fs_position_retention_days <= 365:
+                raise ValidationError(self.env._("Positions are kept between 1 and 365 days."))

@@ -8,3 +8,4 @@ from . import test_technician_screen
 from . import test_cant_finish
 from . import test_office_customer
 from . import test_live_status
+from . import test_positions

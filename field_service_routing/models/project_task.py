@@ -4,6 +4,7 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.addons.field_service_cx.tools import positions
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.exceptions import UserError
 
@@ -54,6 +55,22 @@ class ProjectTask(models.Model):
                     "Re-timing %s's day %s waits for the cron: %s", employee.name, day, error
                 )
         return result
+
+    def _fs_eta_from_position(self, position):
+        """The rest of the leg from the live position with the company's travel-time provider
+        (OSRM when configured, else the embedded estimate), counted from the position's receipt."""
+        self.ensure_one()
+        if not self.fs_site_geolocated:
+            return False
+        company = self.company_id or self.project_id.company_id or self.env.company
+        durations, _distances, _note = self.env["fs.travel.matrix"]._fs_matrices(
+            [
+                (position.latitude, position.longitude),
+                (self.fs_site_latitude, self.fs_site_longitude),
+            ],
+            company,
+        )
+        return positions.eta_from(position.recorded_at, durations[0][1])
 
     def _fs_board_start(self):
         """Where the dispatch board draws the visit: its planned arrival (when it belongs to this

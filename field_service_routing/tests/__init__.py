@@ -7,4 +7,6 @@ from . import test_route_plan_apply
 from . import test_dispatch_board
 from . import test_route_map
 from . import test_route_plan_live
+from . import test_live_position_eta
 from . import test_risk_fix
+from . import test_live_map
