@@ -103,6 +103,7 @@ class FsRouteMap(models.AbstractModel):
         )
         # sudo: dispatchers may not read employees; names, colours and start points are shown.
         technicians = on_the_way.fs_technician_id.sudo()
+        live = on_the_way._fs_live_positions()  # only visits on the way have one; one query
         vans, seen = [], set()
         for visit in on_the_way.sorted(
             lambda v: (v.fs_en_route_at or v.fs_window_start, v.id), reverse=True
@@ -112,7 +113,7 @@ class FsRouteMap(models.AbstractModel):
                 continue
             seen.add(employee.id)
             zone, _note = visit._fs_zone()
-            position = visit._fs_live_position()
+            position = live.get(visit.id)
             before = reached.filtered(
                 lambda v, visit=visit: v.fs_technician_id == visit.fs_technician_id
                 and (v.fs_route_sequence or 0, v._fs_board_start())
