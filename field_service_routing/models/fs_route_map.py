@@ -101,14 +101,16 @@ class FsRouteMap(models.AbstractModel):
                 ("fs_state", "!=", vs.CANCELLED),
             ]
         )
-        # sudo: dispatchers may not read employees; names, colours and start points are shown.
-        technicians = on_the_way.fs_technician_id.sudo()
+        # Where the vans without a position were last, read at once (not one partner per van).
+        reached.fs_site_id.fetch(["name", "partner_latitude", "partner_longitude"])
         live = on_the_way._fs_live_positions()  # only visits on the way have one; one query
         vans, seen = [], set()
         for visit in on_the_way.sorted(
             lambda v: (v.fs_en_route_at or v.fs_window_start, v.id), reverse=True
         ):
-            employee = technicians.browse(visit.fs_technician_id.id)
+            # sudo: dispatchers may not read employees; names, colours and start points are
+            # shown (read for every van at once: the record keeps its prefetch).
+            employee = visit.fs_technician_id.sudo()
             if employee.id in seen:  # one van per technician: the visit they left for last
                 continue
             seen.add(employee.id)
