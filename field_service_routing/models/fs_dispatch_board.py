@@ -338,6 +338,8 @@ class FsDispatchBoard(models.AbstractModel):
         rows = []
         for visit in at_risk:
             day = windows.to_local(visit._fs_board_start(), zone).date()
+            if day not in day_index:  # its window reaches into the shown days, its visit not
+                continue
             day_start, day_end = windows.local_day_bounds(day, zone)
             same_day = (planned - visit).filtered(
                 lambda v, s=day_start, e=day_end: s <= v._fs_board_start() < e
@@ -417,7 +419,6 @@ class FsDispatchBoard(models.AbstractModel):
             if found:
                 best = found[0]
                 freed = round(risk_fix.freed_minutes(own, current_home, visit_stop, travel))
-                technician = technicians.browse(best.technician)
                 local = windows.to_local(best.start, zone)
                 row["fix"] = {
                     "lane_id": best.technician,
@@ -431,7 +432,7 @@ class FsDispatchBoard(models.AbstractModel):
                 row["message"] = self.env._(
                     "Give it to %(technician)s at %(time)s: +%(added)s min on %(technician)s's "
                     "route, −%(freed)s min on %(current)s's.",
-                    technician=technician.name,
+                    technician=best.name,
                     time=row["fix"]["time"],
                     added=best.added_minutes,
                     freed=freed,
