@@ -152,8 +152,9 @@ class TestSuggestedFix(RiskFixCase):
         )
         self.assertFalse(self.late.fs_is_late_risk, "the window is kept now")
         self.assertIsNone(self.fix_row(self.late))
-        # The same fix again, on the version the board read before: refused, nothing changes.
-        again = self.Board.fs_board_move(self.late.id, self.carla.id, self.day_iso, 840, version)
+        # A move back to Anna (who could take it) on the version the board read before the
+        # fix: refused as stale, nothing changes.
+        again = self.Board.fs_board_move(self.late.id, self.anna.id, self.day_iso, 840, version)
         self.assertFalse(again["moved"])
         self.assertIn("changed meanwhile", again["message"])
         self.assertEqual(self.late.fs_technician_id, self.bob)
