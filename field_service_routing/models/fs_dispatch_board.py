@@ -414,7 +414,13 @@ class FsDispatchBoard(models.AbstractModel):
                 "lane_id": current.id,
                 "version": visit.fs_schedule_version,
                 "fix": False,
-                "message": self.env._("No other qualified technician can keep the window."),
+                "message": (
+                    self.env._("No other qualified technician can keep the window.")
+                    if window[1] - timedelta(minutes=margin) >= now
+                    else self.env._(
+                        "Too late to keep the window: agree a new one with the customer."
+                    )
+                ),
             }
             if found:
                 best = found[0]

@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from odoo import fields
@@ -129,11 +130,59 @@ class TestSuggestedFix(RiskFixCase):
         self.assertEqual(fix["lane_id"], self.bob.id)
         self.assertGreaterEqual(fix["minute"], 13 * 60 + 30)
 
+    def test_a_window_already_gone_says_so(self):
+        gone = self.late_visit(day=self.plan_day - timedelta(days=7), name="Gone")
+        gone.fs_eta = gone.fs_window_end + timedelta(minutes=30)
+        rows = self.Board.fs_board_data(str(self.plan_day - timedelta(days=7)), 1)["fixes"]
+        row = next(row for row in rows if row["visit_id"] == gone.id)
+        self.assertFalse(row["fix"])
+        self.assertEqual(
+            row["message"], "Too late to keep the window: agree a new one with the customer."
+        )
+
     def test_no_suggestion_for_a_visit_on_time_or_under_way(self):
         on_time = self.late_visit(window=(9, 11), eta=(9, 30), name="On time")
         self.assertIsNone(self.fix_row(on_time))
         self.late.fs_state = "en_route"  # under way: it stays with Anna, the board won't move it
         self.assertIsNone(self.fix_row(self.late))
+
+    def test_the_fixes_take_the_same_queries_whatever_the_visits_at_risk(self):
+        def queries():
+            self.env.invalidate_all()  # records read afresh; the framework's caches stay warm
+            seen = []
+            execute = self.cr.execute
+
+            def logged(query, params=None, log_exceptions=True):
+                seen.append(str(query)[:160])
+                return execute(query, params, log_exceptions)
+
+            self.cr.execute = logged
+            try:
+                fixes = self.Board.fs_board_data(self.day_iso, 1)["fixes"]
+            finally:
+                self.cr.execute = execute
+            return seen, fixes
+
+        queries()  # warm the caches the board does not own (ACLs, rules, views)
+        few, fixes = queries()
+        self.assertIn(self.late.id, [row["visit_id"] for row in fixes])
+        ours = self.late
+        for n in (2, 3):
+            late = self.create_visit(
+                name=f"Late {n}",
+                partner_id=self.sites[n].id,
+                fs_window_start=self.local(14),
+                fs_window_end=self.local(16),
+                fs_technician_id=self.anna.id,
+            )
+            late.fs_eta = self.local(16, 30)
+            ours |= late
+        queries()  # once for what creating them left pending (recomputes, caches)
+        many, fixes = queries()
+        rows = {row["visit_id"]: row for row in fixes}
+        self.assertTrue(all(rows[visit.id]["fix"] for visit in ours), "each at risk, each a fix")
+        extra = Counter(many) - Counter(few)
+        self.assertEqual(len(many), len(few), "\n".join(extra))
 
     def test_applied_in_one_click_through_the_versioned_move(self):
         row = self.fix_row(self.late)
