@@ -20,7 +20,9 @@ class FsTechnicianPosition(models.Model):
     _order = "recorded_at desc, id desc"
     _log_access = False  # recorded_at says when; the technician says who
 
-    technician_id = fields.Many2one("hr.employee", "Technician", required=True, index=True)
+    technician_id = fields.Many2one(
+        "hr.employee", "Technician", required=True, index=True, ondelete="cascade"
+    )
     visit_id = fields.Many2one(
         "project.task", "Visit", required=True, index=True, ondelete="cascade"
     )

@@ -11,6 +11,13 @@ from ..solver import HaversineProvider
 from .common import RoutingCase
 from .test_travel_matrix import _OsrmStub
 
+
+class _RoadStub(_OsrmStub):
+    """The same OSRM stand-in, counting its own calls (the original's count is its tests')."""
+
+    calls = 0
+
+
 # Monday 2 March 2026, 10:00 in Paris (09:00 UTC): a working morning.
 MONDAY_10H = datetime(2026, 3, 2, 9, 0)
 ON_THE_ROAD = (48.7787, 2.3316)
@@ -54,7 +61,7 @@ class TestLivePositionEta(RoutingCase):
         self.assertGreater(self.visit.fs_eta, MONDAY_10H + timedelta(minutes=30))
 
     def test_osrm_road_time_when_configured(self):
-        server = HTTPServer(("127.0.0.1", 0), _OsrmStub)
+        server = HTTPServer(("127.0.0.1", 0), _RoadStub)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
@@ -67,3 +74,4 @@ class TestLivePositionEta(RoutingCase):
         # The stub answers 100.4 s between any two points.
         self.assertEqual(self.visit.fs_eta, MONDAY_10H + timedelta(seconds=100))
         self.assertEqual(self.visit.fs_eta_live_at, MONDAY_10H)
+        self.assertEqual(_RoadStub.calls, 1)
