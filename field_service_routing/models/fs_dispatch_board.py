@@ -2,10 +2,12 @@ from datetime import datetime, time, timedelta
 from itertools import pairwise
 
 from odoo import api, fields, models
-from odoo.addons.field_service_cx.tools import booking, windows
+from odoo.addons.field_service_cx.tools import booking, geo, windows
 from odoo.addons.field_service_cx.tools import skills as skill_rules
 from odoo.addons.field_service_cx.tools import visit_states as vs
 from odoo.exceptions import AccessError, UserError
+
+from ..tools import risk_fix
 
 # The board's hours when nobody works that day (local).
 DEFAULT_HOURS = (8, 18)
@@ -68,6 +70,11 @@ class FsDispatchBoard(models.AbstractModel):
         blocks = [self._fs_board_block(visit, zone, day_index) for visit in visits]
         blocks = [block for block in blocks if block]
         hours = self._fs_board_hours(working, blocks, zone)
+        fixes = self._fs_board_fixes(visits, technicians, working, zone, day_index)
+        fixed = {row["visit_id"] for row in fixes if row["fix"]}
+        for block in blocks:
+            if block["id"] in fixed:
+                block["badges"].append({"kind": "fix", "label": self.env._("Suggested fix")})
         return {
             "days": [
                 {
@@ -82,6 +89,7 @@ class FsDispatchBoard(models.AbstractModel):
             "blocks": blocks,
             "travel": self._fs_board_travel(visits, blocks, dates, company),
             "queue": self._fs_board_queue(),
+            "fixes": fixes,
             "form_view_id": self.env.ref("field_service_cx.project_task_view_form_fs").id,
         }
 
@@ -308,6 +316,160 @@ class FsDispatchBoard(models.AbstractModel):
         if not visit:
             raise UserError(self.env._("This visit no longer exists; reload the board."))
         return {"channel_id": visit._fs_join_help().id}
+
+    # ---- a suggested fix for every risk -------------------------------------------------------
+
+    @api.model
+    def _fs_board_fixes(self, visits, technicians, working, zone, day_index):
+        """For each movable visit at risk: the least painful other qualified technician who can
+        keep its window (``tools.risk_fix``), with the minutes it adds to their route and saves
+        on the current one, or no fix. One travel matrix for them all."""
+        at_risk = visits.filtered(
+            lambda v: v.fs_is_late_risk and v.fs_state in MOVABLE_STATES and v.fs_window_start
+        )
+        if not at_risk:
+            return []
+        company = self.env.company
+        lang = self.env.lang
+        now = fields.Datetime.now()
+        _grace, margin = self.env["project.task"]._fs_live_minutes()
+        held = technicians._fs_held_skills()
+        planned = visits.filtered(lambda v: v.fs_state in vs.PLANNED_STATES)
+        points, index = [], {}
+
+        def place(key, partner):
+            """The travel matrix's index of a partner's point (None when not geolocated)."""
+            if key not in index:
+                lat, lng = partner.partner_latitude, partner.partner_longitude
+                if not partner or not geo.is_real_point(lat, lng):
+                    index[key] = None
+                else:
+                    index[key] = len(points)
+                    points.append((lat, lng))
+            return index[key]
+
+        def stop(visit):
+            start = visit._fs_board_start()
+            return risk_fix.DayStop(
+                start,
+                start + timedelta(minutes=visit.fs_service_minutes or 0),
+                place(("visit", visit.id), visit.fs_site_id),
+            )
+
+        def home(tech):
+            return place(("home", tech.id), tech.fs_start_partner_id or tech.company_id.partner_id)
+
+        rows = []
+        for visit in at_risk:
+            day = windows.to_local(visit._fs_board_start(), zone).date()
+            if day not in day_index:  # its window reaches into the shown days, its visit not
+                continue
+            day_start, day_end = windows.local_day_bounds(day, zone)
+            same_day = (planned - visit).filtered(
+                lambda v, s=day_start, e=day_end: s <= v._fs_board_start() < e
+            )
+            required = visit.fs_required_skill_ids._fs_as_requirements()
+            candidates, spans, busy = [], {}, {}
+            for tech in technicians - visit.fs_technician_id:
+                spans[tech.id] = [
+                    (s, e) for s, e in working[tech.id] if s < day_end and e > day_start
+                ]
+                stops = tuple(stop(v) for v in same_day if v.fs_technician_id == tech)
+                busy[tech.id] = [(s.start, s.end) for s in stops]
+                candidates.append(
+                    risk_fix.Candidate(
+                        technician=tech.id,
+                        name=tech.name,
+                        working=tuple(spans[tech.id]),
+                        stops=stops,
+                        home=home(tech),
+                        missing=tuple(skill_rules.missing_skills(required, held[tech.id])),
+                    )
+                )
+            current = technicians.browse(visit.fs_technician_id.id)
+            own = tuple(stop(v) for v in same_day if v.fs_technician_id == current)
+            # Every point is known before the one travel matrix is built.
+            rows.append(
+                (visit, day, candidates, spans, busy, (current, own, home(current), stop(visit)))
+            )
+        durations = ()
+        if len(points) > 1:
+            durations, _distances, _note = self.env["fs.travel.matrix"]._fs_matrices(
+                points, company
+            )
+
+        def travel(origin, target):
+            if origin is None or target is None or origin == target:
+                return 0.0
+            return durations[origin][target] / 60
+
+        fixes = []
+        for visit, day, candidates, spans, busy, (current, own, current_home, visit_stop) in rows:
+            window = (visit.fs_window_start, visit.fs_window_end)
+            service = visit.fs_service_minutes or 0
+
+            def accept(tech_id, start, window=window, service=service, spans=spans, busy=busy):
+                # The booking rule's own check (time off is already out of the spans).
+                return not booking.placement_problem(
+                    start=start,
+                    service_minutes=service,
+                    window=window,
+                    missing=(),
+                    attendance=spans[tech_id],
+                    working=spans[tech_id],
+                    busy=busy[tech_id],
+                )
+
+            found = risk_fix.suggest_fixes(
+                candidates,
+                place=visit_stop.place,
+                window=window,
+                service_minutes=service,
+                latest_start=window[1] - timedelta(minutes=margin),
+                now=now,
+                travel=travel,
+                accept=accept,
+            )
+            row = {
+                "visit_id": visit.id,
+                "name": visit.name,
+                "customer": visit.partner_id.name or "",
+                "window": visit.fs_window_display or "",
+                "lane_id": current.id,
+                "version": visit.fs_schedule_version,
+                "fix": False,
+                "message": (
+                    self.env._("No other qualified technician can keep the window.")
+                    if window[1] - timedelta(minutes=margin) >= now
+                    else self.env._(
+                        "Too late to keep the window: agree a new one with the customer."
+                    )
+                ),
+            }
+            if found:
+                best = found[0]
+                freed = round(risk_fix.freed_minutes(own, current_home, visit_stop, travel))
+                local = windows.to_local(best.start, zone)
+                row["fix"] = {
+                    "lane_id": best.technician,
+                    "technician": best.name,
+                    "day": day_index[day],
+                    "minute": local.hour * 60 + local.minute,
+                    "time": windows.format_hour(best.start, zone, lang),
+                    "added_minutes": best.added_minutes,
+                    "freed_minutes": freed,
+                }
+                row["message"] = self.env._(
+                    "Give it to %(technician)s at %(time)s: +%(added)s min on %(technician)s's "
+                    "route, −%(freed)s min on %(current)s's.",
+                    technician=best.name,
+                    time=row["fix"]["time"],
+                    added=best.added_minutes,
+                    freed=freed,
+                    current=current.name,
+                )
+            fixes.append(row)
+        return fixes
 
     # ---- moving a visit --------------------------------------------------------------------
 

@@ -73,6 +73,115 @@ class FsRouteMap(models.AbstractModel):
         )
         return data
 
+    # ---- the dispatcher's live map ----------------------------------------------------------
+
+    @api.model
+    def fs_live_map(self):
+        """The vans of the technicians on the way now (today's visits "On the way" of the
+        user's companies): each at its latest position, else at its previous stop of the day,
+        else at its start, with the visit it drives to (customer, window, ETA). Positions of
+        visits not on the way are never read."""
+        self._fs_check_dispatcher()
+        lang = self.env.lang
+        today = fields.Date.context_today(self)
+        Task = self.env["project.task"]
+        base = [
+            ("fs_is_visit", "=", True),
+            ("company_id", "in", self.env.companies.ids),
+            ("fs_visit_date", "=", today),
+            ("fs_technician_id", "!=", False),
+        ]
+        on_the_way = Task.search([*base, ("fs_state", "=", vs.EN_ROUTE)])
+        # The day's stops already reached or closed: where a van without a position was last.
+        reached = Task.search(
+            [
+                *base,
+                ("fs_technician_id", "in", on_the_way.fs_technician_id.ids),
+                ("fs_state", "in", (vs.ON_SITE, *vs.CLOSED_STATES)),
+                ("fs_state", "!=", vs.CANCELLED),
+            ]
+        )
+        # Where the vans without a position were last, read at once (not one partner per van).
+        reached.fs_site_id.fetch(["name", "partner_latitude", "partner_longitude"])
+        live = on_the_way._fs_live_positions()  # only visits on the way have one; one query
+        vans, seen = [], set()
+        for visit in on_the_way.sorted(
+            lambda v: (v.fs_en_route_at or v.fs_window_start, v.id), reverse=True
+        ):
+            # sudo: dispatchers may not read employees; names, colours and start points are
+            # shown (read for every van at once: the record keeps its prefetch).
+            employee = visit.fs_technician_id.sudo()
+            if employee.id in seen:  # one van per technician: the visit they left for last
+                continue
+            seen.add(employee.id)
+            zone, _note = visit._fs_zone()
+            position = live.get(visit.id)
+            before = reached.filtered(
+                lambda v, visit=visit: v.fs_technician_id == visit.fs_technician_id
+                and (v.fs_route_sequence or 0, v._fs_board_start())
+                <= (visit.fs_route_sequence or 0, visit._fs_board_start())
+            ).sorted(lambda v: (v.fs_route_sequence or 0, v._fs_board_start(), v.id))
+            start, end = visit.fs_window_start, visit.fs_window_end
+            vans.append(
+                route_map.MapVan(
+                    technician=route_map.MapTechnician(
+                        id=employee.id,
+                        name=employee.name,
+                        color_index=employee.color,
+                        start=self._fs_point(
+                            employee.fs_start_partner_id or employee.company_id.partner_id
+                        ),
+                    ),
+                    visit=route_map.MapVisit(
+                        id=visit.id,
+                        name=visit.name,
+                        point=self._fs_point(visit.fs_site_id),
+                        technician_id=employee.id,
+                        customer=visit.partner_id.name or "",
+                        window=(
+                            f"{windows.format_hour(start, zone, lang)}–"
+                            f"{windows.format_hour(end, zone, lang)}"
+                            if start and end
+                            else ""
+                        ),
+                        eta=windows.format_hour(visit.fs_eta, zone, lang) if visit.fs_eta else "",
+                        state=visit.fs_state,
+                    ),
+                    position=(
+                        route_map.MapPoint(position["latitude"], position["longitude"])
+                        if position
+                        else None
+                    ),
+                    stale=bool(position and position.get("stale")),
+                    recorded=(
+                        windows.format_hour(
+                            fields.Datetime.to_datetime(position["recorded_at"]), zone, lang
+                        )
+                        if position and position.get("recorded_at")
+                        else ""
+                    ),
+                    previous_stop=self._fs_point(before[-1:].fs_site_id) if before else None,
+                )
+            )
+        data = route_map.live_vans(vans)
+        visit_form = self.env.ref(
+            "field_service_cx.project_task_view_form_fs_visit", raise_if_not_found=False
+        )
+        now = fields.Datetime.now()
+        data.update(
+            tiles=self._fs_tiles(),
+            visit_view_id=visit_form.id if visit_form else False,
+            date=fields.Date.to_string(today),
+            date_display=windows.format_day(today, lang),
+            updated=windows.format_hour(now, self._fs_user_zone(), lang),
+        )
+        return data
+
+    @api.model
+    def _fs_user_zone(self):
+        zone, _note = windows.resolve_zone(self.env.company.partner_id.tz, self.env.user.tz)
+        return zone
+
     # ---- a day plan's map -------------------------------------------------------------------
 
     @api.model

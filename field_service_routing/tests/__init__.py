@@ -9,3 +9,5 @@ from . import test_route_map
 from . import test_route_plan_live
 from . import test_live_position_eta
 from . import test_board_help
+from . import test_risk_fix
+from . import test_live_map

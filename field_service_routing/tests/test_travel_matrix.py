@@ -34,6 +34,7 @@ class TestTravelMatrix(TransactionCase):
     def setUp(self):
         super().setUp()
         fs_travel_matrix._cache.clear()
+        _OsrmStub.calls = 0  # other tests' stubs (e.g. the live-position ETA) counted too
         self.company = self.env.company
         self.company.fs_travel_stop_overhead_min = 2
 

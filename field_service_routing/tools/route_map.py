@@ -158,3 +158,70 @@ def tile_url_is_valid(url: str) -> bool:
     return url.startswith(("https://", "http://", "/")) and all(
         part in url for part in ("{z}", "{x}", "{y}")
     )
+
+
+# Where a van on the live map is drawn (the web client words them).
+LIVE, STALE, PREVIOUS_STOP, START = "live", "stale", "previous_stop", "start"
+
+
+@dataclass(frozen=True)
+class MapVan:
+    """A technician on the way to ``visit``: their latest position (``stale`` when it is old),
+    else where they were last seen by the plan: the previous stop of the day, else their start.
+    ``recorded`` is the position's time as the dispatcher reads it."""
+
+    technician: MapTechnician
+    visit: MapVisit
+    position: MapPoint | None = None
+    stale: bool = False
+    recorded: str = ""
+    previous_stop: MapPoint | None = None
+
+
+def live_vans(vans: Iterable[MapVan]) -> dict[str, list[dict]]:
+    """{"vehicles", "routes", "not_located"}: one van per technician on the way, at its
+    position or its fallback (``source`` says which), with the visit it drives to as that
+    technician's only stop; a van with no point at all is listed apart, never drawn."""
+    vehicles, routes, not_located = [], [], []
+    for van in sorted(vans, key=lambda v: (_name_key(v.technician.name), v.technician.id)):
+        technician, visit = van.technician, van.visit
+        color = technician_color(technician.id, technician.color_index)
+        if van.position:
+            point, source = van.position, STALE if van.stale else LIVE
+        elif van.previous_stop:
+            point, source = van.previous_stop, PREVIOUS_STOP
+        elif technician.start:
+            point, source = technician.start, START
+        else:
+            point, source = None, None
+        destination = _visit_dict(visit, sequence=1)
+        row = {
+            "technician_id": technician.id,
+            "technician": technician.name,
+            "color": color,
+            "source": source,
+            "recorded": van.recorded if van.position else "",
+            "visit_id": visit.id,
+            "name": visit.name,
+            "customer": visit.customer,
+            "window": visit.window,
+            "eta": visit.eta,
+            "to": (
+                {"lat": visit.point.latitude, "lng": visit.point.longitude} if visit.point else None
+            ),
+        }
+        if point is None:
+            not_located.append(row)
+            continue
+        vehicles.append(dict(row, lat=point.latitude, lng=point.longitude, label=technician.name))
+        if visit.point:
+            routes.append(
+                {
+                    "technician_id": technician.id,
+                    "name": technician.name,
+                    "color": color,
+                    "start": None,
+                    "stops": [destination],
+                }
+            )
+    return {"vehicles": vehicles, "routes": routes, "not_located": not_located}

@@ -1,10 +1,16 @@
 from fs_routing_tools.route_map import (
+    LIVE,
     ODOO_COLORS,
+    PREVIOUS_STOP,
     ROUTE_PALETTE,
+    STALE,
+    START,
     MapPoint,
     MapTechnician,
+    MapVan,
     MapVisit,
     day_routes,
+    live_vans,
     technician_color,
     tile_url_is_valid,
 )
@@ -94,3 +100,55 @@ def test_tile_url_templates():
     assert not tile_url_is_valid("https://tile.example.com/{z}/{x}.png")
     assert not tile_url_is_valid("javascript:alert(1)//{z}{x}{y}")
     assert not tile_url_is_valid("")
+
+
+# ---- the live map's vans ---------------------------------------------------------------------
+HERE = MapPoint(45.75, 4.85)
+BEFORE = MapPoint(45.72, 4.82, "Previous stop")
+
+
+def van(technician, **values):
+    return MapVan(
+        technician=technician,
+        visit=visit(
+            50 + technician.id, technician, eta="10:40", window="10:00–12:00", customer="Claire"
+        ),
+        **values,
+    )
+
+
+def test_a_van_at_its_position_else_its_previous_stop_else_its_start():
+    data = live_vans(
+        [
+            van(NADIA, position=HERE, recorded="10:31"),
+            van(EMILIE, previous_stop=BEFORE),
+            van(MARC),  # no position, no previous stop, no start: listed, not drawn
+            van(MapTechnician(9, "Zoe", start=DEPOT), position=HERE, stale=True, recorded="10:02"),
+        ]
+    )
+    drawn = {row["technician"]: row for row in data["vehicles"]}
+    assert list(drawn) == ["Émilie", "Nadia", "Zoe"]
+    assert (drawn["Nadia"]["source"], drawn["Nadia"]["lat"], drawn["Nadia"]["recorded"]) == (
+        LIVE,
+        45.75,
+        "10:31",
+    )
+    assert (drawn["Émilie"]["source"], drawn["Émilie"]["lat"]) == (PREVIOUS_STOP, 45.72)
+    assert drawn["Émilie"]["recorded"] == ""
+    assert drawn["Zoe"]["source"] == STALE
+    assert [row["technician"] for row in data["not_located"]] == ["Marc"]
+    nadia = drawn["Nadia"]
+    assert (nadia["eta"], nadia["window"], nadia["customer"]) == ("10:40", "10:00–12:00", "Claire")
+    assert nadia["to"] == {"lat": SITE.latitude, "lng": SITE.longitude}
+    assert nadia["color"] == technician_color(NADIA.id)
+    # Each drawn van's next visit is its technician's only stop on the map.
+    assert [(r["name"], [s["visit_id"] for s in r["stops"]]) for r in data["routes"]] == [
+        ("Émilie", [50 + EMILIE.id]),
+        ("Nadia", [50 + NADIA.id]),
+        ("Zoe", [59]),
+    ]
+
+
+def test_a_van_without_position_at_its_start():
+    [row] = live_vans([van(NADIA)])["vehicles"]
+    assert (row["source"], row["lat"], row["lng"]) == (START, DEPOT.latitude, DEPOT.longitude)

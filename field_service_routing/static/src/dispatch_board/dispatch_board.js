@@ -1,14 +1,17 @@
 /** @odoo-module */
 
-import { Component, onWillStart, useExternalListener, useRef, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUnmount, useExternalListener, useRef, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { deserializeDate, serializeDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
+import { KeepLast } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 
 const { DateTime } = luxon;
 const SNAP_MINUTES = 15;
+// Sent when a visit's state, ETA, technician or window changes, or its risk flags move (cx).
+const LIVE_NOTIFICATION = "field_service_cx/live";
 const DRAG_THRESHOLD_PX = 4;
 
 /**
@@ -103,7 +106,7 @@ export class FsBoardLane extends Component {
 
 export class FsBoardQueue extends Component {
     static template = "field_service_routing.FsBoardQueue";
-    static props = ["visits", "onGrab"];
+    static props = ["visits", "fixes", "onGrab", "onApplyFix"];
 }
 
 /** The dispatcher's board: one lane per technician, the day's visits and the unscheduled queue. */
@@ -121,9 +124,16 @@ export class FsDispatchBoard extends Component {
         const day = context.fs_board_day ? deserializeDate(context.fs_board_day) : DateTime.local();
         this.state = useState({ day: day.startOf("day"), mode: "day", data: null, drag: null });
         this.grab = null;
+        this.keepLast = new KeepLast(); // a bus reload and a click's reload: the last one wins
         useExternalListener(window, "pointermove", this.onPointerMove);
         useExternalListener(window, "pointerup", this.onPointerUp);
         onWillStart(() => this.load());
+        // A visit turning late (or kept again) shows or drops its suggested fix without a reload;
+        // never in the middle of a drag.
+        const bus = useService("bus_service");
+        const onLive = () => !this.grab && this.load();
+        bus.subscribe(LIVE_NOTIFICATION, onLive);
+        onWillUnmount(() => bus.unsubscribe(LIVE_NOTIFICATION, onLive));
     }
 
     get firstDay() {
@@ -132,10 +142,9 @@ export class FsDispatchBoard extends Component {
 
     async load() {
         const days = this.state.mode === "week" ? 7 : 1;
-        const data = await this.orm.call("fs.dispatch.board", "fs_board_data", [
-            serializeDate(this.firstDay),
-            days,
-        ]);
+        const data = await this.keepLast.add(
+            this.orm.call("fs.dispatch.board", "fs_board_data", [serializeDate(this.firstDay), days])
+        );
         this.scale = new BoardScale(data);
         this.state.data = data;
     }
@@ -266,6 +275,12 @@ export class FsDispatchBoard extends Component {
             this.notification.add(answer.message, { title: _t("Not moved"), type: "danger" });
         }
         await this.load();
+    }
+
+    /** One click on a suggested fix: the same versioned move as a drop on the other lane. */
+    async applyFix(row) {
+        const { fix } = row;
+        await this.move({ id: row.visit_id, name: row.name, version: row.version }, fix.lane_id, fix.day, fix.minute);
     }
 
     async openVisit(id) {

@@ -18,7 +18,9 @@ const FALLBACK_ZOOM = 5;
  * Props: routes [{technician_id, name, color, start: {lat, lng, label}|null,
  *                 stops: [{visit_id, sequence, name, lat, lng, customer, window, eta}]}],
  *        unassigned (stops without a technician: drawn grey, unnumbered, no line),
- *        vehicles [{lat, lng, label, color}] (positions, e.g. vans on the way),
+ *        vehicles [{lat, lng, label, color, source, tip, popup: [[label, value]], visit_id,
+ *                   to: {lat, lng}}] (positions, e.g. vans on the way: ``tip`` always shown,
+ *                   ``popup`` lines on a click, a dashed line to ``to``),
  *        depots [{lat, lng, label}], tiles {url, attribution},
  *        onOpenVisit(visitId) (the popup's link; no link without it), legend (default true).
  */
@@ -135,13 +137,42 @@ export class FsRouteMap extends Component {
             }).addTo(this.layers);
         }
         for (const vehicle of this.props.vehicles) {
-            L.marker([vehicle.lat, vehicle.lng], {
-                icon: this.icon("o_fs_map_vehicle", vehicle.color || "#334155", ""),
+            const source = vehicle.source ? ` o_fs_map_vehicle_${vehicle.source}` : "";
+            const marker = L.marker([vehicle.lat, vehicle.lng], {
+                icon: this.icon(`o_fs_map_vehicle${source}`, vehicle.color || "#334155", ""),
                 title: vehicle.label,
                 zIndexOffset: 1000,
             }).addTo(this.layers);
+            if (vehicle.tip) {
+                // Always shown: the dispatcher reads who is where and when they arrive at a glance.
+                marker.bindTooltip(vehicle.tip, {
+                    permanent: true,
+                    direction: "right",
+                    offset: [14, 0],
+                    className: "o_fs_map_vehicle_tip",
+                });
+            }
+            if (vehicle.popup) {
+                marker.bindPopup(() => this.linesPopup(vehicle.popup, vehicle.visit_id), { minWidth: 200 });
+            }
+            if (vehicle.to) {
+                L.polyline(
+                    [
+                        [vehicle.lat, vehicle.lng],
+                        [vehicle.to.lat, vehicle.to.lng],
+                    ],
+                    {
+                        color: vehicle.color || "#334155",
+                        weight: 3,
+                        dashArray: "6 6",
+                        className: "o_fs_map_vehicle_leg",
+                    }
+                ).addTo(this.layers);
+            }
         }
-        this.fit(this.layers);
+        if (!this.userMoved) {
+            this.fit(this.layers);
+        }
     }
 
     fit(layer) {
@@ -188,6 +219,36 @@ export class FsRouteMap extends Component {
         });
         marker.bindPopup(() => this.popup(stop, route), { minWidth: 200 });
         return marker;
+    }
+
+    /** A popup of [label, value] lines (text only), with the visit's link when it has one. */
+    linesPopup(lines, visitId) {
+        const root = document.createElement("div");
+        root.className = "o_fs_map_popup o_fs_map_vehicle_popup";
+        lines.forEach(([label, value], index) => {
+            const div = document.createElement("div");
+            div.className = index ? "" : "fw-bold";
+            if (label) {
+                const strong = document.createElement("span");
+                strong.className = "text-muted me-1";
+                strong.textContent = label;
+                div.append(strong);
+            }
+            div.append(document.createTextNode(value));
+            root.append(div);
+        });
+        if (visitId && this.props.onOpenVisit) {
+            const link = document.createElement("a");
+            link.href = "#";
+            link.className = "o_fs_map_open_visit d-inline-block mt-1";
+            link.textContent = _t("Open the visit");
+            link.addEventListener("click", (ev) => {
+                ev.preventDefault();
+                this.props.onOpenVisit(visitId);
+            });
+            root.append(link);
+        }
+        return root;
     }
 
     /** The popup as DOM nodes (text only: names come from users). */

@@ -1,5 +1,5 @@
 /** @odoo-module **/
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { KeepLast } from "@web/core/utils/concurrency";
@@ -43,7 +43,32 @@ registry.category("fields").add("fs_route_map", {
     supportedTypes: ["json"],
 });
 
-/** Field Service › Dispatch › Map: every technician's route of a day, with a day switcher. */
+// The live map refreshes itself this often, and at once when a visit's live state changes (bus).
+export const LIVE_REFRESH_MS = 30000;
+const LIVE_NOTIFICATION = "field_service_cx/live";
+
+/** Where a van is drawn, as the dispatcher reads it. */
+function vanPlace(van) {
+    switch (van.source) {
+        case "live":
+            return _t("live position at %(time)s", { time: van.recorded });
+        case "stale":
+            return _t("last position at %(time)s (no update since)", { time: van.recorded });
+        case "previous_stop":
+            return _t("no live position: shown at the previous stop");
+        case "start":
+            return _t("no live position: shown at the start of the day");
+        default:
+            return _t("no live position and no known place");
+    }
+}
+
+/**
+ * Field Service › Dispatch › Map: every technician's route of a day, with a day switcher; and
+ * its Live view (Field Service › Dispatch › Live map, or the Live toggle): the vans of the
+ * technicians on the way now, with their next visit and ETA, refreshed every 30 s and on
+ * every live change of a visit.
+ */
 export class FsDispatchMap extends Component {
     static template = "field_service_routing.FsDispatchMap";
     static components = { Layout, FsRouteMap };
@@ -53,8 +78,63 @@ export class FsDispatchMap extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.keepLast = new KeepLast();
-        this.state = useState({ data: null });
-        onWillStart(() => this.load(false));
+        const live = Boolean(this.props.action?.context?.fs_map_live);
+        this.state = useState({ data: null, live });
+        onWillStart(() => (live ? this.loadLive() : this.load(false)));
+        this.timer = setInterval(() => this.state.live && this.loadLive(), LIVE_REFRESH_MS);
+        const bus = useService("bus_service");
+        const onLive = () => this.state.live && this.loadLive();
+        bus.subscribe(LIVE_NOTIFICATION, onLive);
+        onWillUnmount(() => {
+            clearInterval(this.timer);
+            bus.unsubscribe(LIVE_NOTIFICATION, onLive);
+        });
+    }
+
+    async setLive(live) {
+        this.state.live = live;
+        this.state.data = null;
+        await (live ? this.loadLive() : this.load(false));
+    }
+
+    async loadLive() {
+        const data = await this.keepLast.add(this.orm.call("fs.route.map", "fs_live_map", []));
+        if (this.state.live) {
+            this.state.data = data;
+        }
+    }
+
+    /** The vans as FsRouteMap vehicles: name and ETA always shown, details in the popup. */
+    get vehicles() {
+        return this.state.data.vehicles.map((van) => ({
+            ...van,
+            tip: van.eta
+                ? _t("%(technician)s · ETA %(eta)s", { technician: van.technician, eta: van.eta })
+                : van.technician,
+            popup: [
+                ["", van.technician],
+                [_t("Next visit"), [van.customer, van.name].filter(Boolean).join(" · ")],
+                [_t("Window"), van.window],
+                [_t("ETA"), van.eta || _t("not known")],
+                ["", vanPlace(van)],
+            ],
+        }));
+    }
+
+    get vans() {
+        const data = this.state.data;
+        return [...data.vehicles, ...data.not_located].map((van) => ({ ...van, place: vanPlace(van) }));
+    }
+
+    get liveSummary() {
+        const count = this.state.data.vehicles.length + this.state.data.not_located.length;
+        if (!count) {
+            return _t("Nobody is on the way right now.");
+        }
+        return _t("%(count)s technicians on the way · updated at %(time)s", {
+            count,
+            time: this.state.data.updated,
+        });
     }
 
     get display() {
@@ -78,7 +158,10 @@ export class FsDispatchMap extends Component {
     }
 
     async load(day) {
-        this.state.data = await this.keepLast.add(this.orm.call("fs.route.map", "fs_day_map", [day]));
+        const data = await this.keepLast.add(this.orm.call("fs.route.map", "fs_day_map", [day]));
+        if (!this.state.live) {
+            this.state.data = data;
+        }
     }
 
     shift(days) {

@@ -135,3 +135,60 @@ registry.category("web_tour.tours").add("fs_dispatch_board_moves", {
         },
     ],
 });
+
+// The dispatcher opens the board on tomorrow: Anna's "Fix tour" visit is forecast late, the
+// board says so and suggests giving it to Bob at 10:00 (with the minutes it adds and saves);
+// one click on Apply moves it to Bob's lane, and the suggestion is gone.
+registry.category("web_tour.tours").add("fs_dispatch_board_fix", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "the dispatcher lands on the board",
+            trigger: ".o_fs_board .o_fs_board_axis",
+        },
+        stepUtils.showAppsMenuItem(),
+        {
+            trigger: '.o_app[data-menu-xmlid="field_service_cx.menu_fs_root"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_main_navbar button[data-menu-xmlid="field_service_cx.menu_fs_dispatch"]',
+            run: "click",
+        },
+        {
+            trigger: '.dropdown-item[data-menu-xmlid="field_service_routing.menu_fs_dispatch_board"]',
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_board .o_fs_board_next",
+            run: "click",
+        },
+        {
+            content: "tomorrow: the late visit sits in Anna's lane, flagged, with a suggested fix",
+            trigger: `${lane("Anna Tech")} .o_fs_board_block:contains('Fix tour'):contains('Late / at risk'):contains('Suggested fix')`,
+        },
+        {
+            content: "the fix: Bob at 10:00, the minutes it adds to his route and saves on Anna's",
+            trigger: ".o_fs_board_fix:contains('Fix tour'):contains('Suggested fix') .o_fs_board_fix_text:contains('Give it to Bob Tech at 10:00: +'):contains(\"min on Anna Tech's\")",
+        },
+        {
+            content: "one click applies it",
+            trigger: ".o_fs_board_fix:contains('Fix tour') .o_fs_board_fix_apply",
+            run: "click",
+        },
+        {
+            trigger: ".o_notification:contains('Fix tour moved to Bob Tech')",
+        },
+        {
+            content: "the block moved to Bob's lane",
+            trigger: `${lane("Bob Tech")} .o_fs_board_block:contains('Fix tour')`,
+        },
+        {
+            trigger: `body:not(:has(${lane("Anna Tech")} .o_fs_board_block:contains('Fix tour')))`,
+        },
+        {
+            content: "kept in its window now: no longer at risk, no suggestion left",
+            trigger: `body:not(:has(.o_fs_board_fix:contains('Fix tour')))`,
+        },
+    ],
+});

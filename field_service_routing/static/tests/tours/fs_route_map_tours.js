@@ -146,3 +146,85 @@ registry.category("web_tour.tours").add("fs_route_plan_map_tab", {
         ...mapShowsTheDay(".o_fs_route_map_plan"),
     ],
 });
+
+// The dispatcher opens Field Service › Dispatch › Live map: the vans of the technicians on the
+// way are drawn (tiles blocked) with their name and ETA; the list below says where each comes
+// from (a live position, or the previous stop when the phone shares none); the Routes toggle
+// goes back to the day's routes and Live comes back.
+registry.category("web_tour.tours").add("fs_dispatch_live_map", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "the dispatcher lands on the dispatch board",
+            trigger: ".o_fs_board .o_fs_board_axis",
+        },
+        stepUtils.showAppsMenuItem(),
+        {
+            trigger: '.o_app[data-menu-xmlid="field_service_cx.menu_fs_root"]',
+            run: "click",
+        },
+        {
+            trigger: '.o_main_navbar button[data-menu-xmlid="field_service_cx.menu_fs_dispatch"]',
+            run: "click",
+        },
+        {
+            trigger: '.dropdown-item[data-menu-xmlid="field_service_routing.menu_fs_live_map"]',
+            run: "click",
+        },
+        {
+            content: "the vans are drawn, the map says its background is missing",
+            trigger: ".o_fs_live_map .o_fs_map_vehicle_live",
+        },
+        {
+            trigger: ".o_fs_live_map .o_fs_map_tiles_failed",
+        },
+        {
+            content: "Anna's van shows her name and ETA",
+            trigger: ".o_fs_live_map .o_fs_map_vehicle_tip:contains('Anna Tech · ETA 10:40')",
+        },
+        {
+            content: "Bob's van, without a live position, at his previous stop",
+            trigger: ".o_fs_live_map .o_fs_map_vehicle_previous_stop",
+        },
+        {
+            trigger: ".o_fs_live_map .o_fs_map_vehicle_tip:contains('Bob Tech · ETA 11:05')",
+        },
+        {
+            trigger: ".o_fs_live_van:contains('Bob Tech'):contains('Site 2') .o_fs_live_van_place:contains('no live position: shown at the previous stop')",
+        },
+        {
+            trigger: ".o_fs_live_van:contains('Anna Tech'):contains('Site 0') .o_fs_live_van_place:contains('live position at')",
+        },
+        {
+            content: "Dan works on site: no van for him",
+            trigger: ".o_fs_live_map:not(:has(.o_fs_live_van:contains('Dan Tech'))):not(:has(.o_fs_map_vehicle_tip:contains('Dan Tech')))",
+        },
+        {
+            content: "a click on Anna's van: her next visit and where she is",
+            trigger: ".o_fs_live_map .o_fs_map_vehicle_live",
+            run() {
+                const markers = [...document.querySelectorAll(".o_fs_live_map .o_fs_map_vehicle_live")];
+                const anna = markers.find((el) => el.title === "Anna Tech");
+                anna.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+            },
+        },
+        {
+            trigger: ".leaflet-popup .o_fs_map_vehicle_popup:contains('Site 0'):contains('10:40')",
+        },
+        {
+            content: "back to the day's routes",
+            trigger: ".o_fs_dispatch_map .o_fs_map_mode_routes",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_dispatch_map .o_fs_map_day_title:not(:contains('Live'))",
+        },
+        {
+            trigger: ".o_fs_dispatch_map .o_fs_map_mode_live",
+            run: "click",
+        },
+        {
+            trigger: ".o_fs_live_map .o_fs_map_vehicle_tip:contains('Anna Tech · ETA 10:40')",
+        },
+    ],
+});
