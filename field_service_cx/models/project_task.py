@@ -1647,6 +1647,8 @@ class ProjectTask(models.Model):
         zone, _note = visit._fs_zone()
         return {
             "recorded_at": fields.Datetime.to_string(now),
+            # The visit's time zone, as the ETA: the phone's clock may be set to another.
+            "sent_at": windows.format_hour(now, zone, self.env.lang),
             "eta": windows.format_hour(eta, zone, self.env.lang) if eta else False,
         }
 

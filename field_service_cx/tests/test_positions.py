@@ -154,6 +154,8 @@ class TestPositions(FieldServiceCase):
         self.assertNotEqual(visit.fs_eta, planned)
         self.assertEqual((visit.fs_eta_planned, visit.fs_eta_live_at), (planned, MONDAY_10H))
         self.assertTrue(result["eta"])
+        # The time it was sent, in the visit's zone (Paris), not the server's UTC 9:00.
+        self.assertIn("10:00", result["sent_at"])
         live = visit._fs_live_position()
         self.assertEqual(
             live,

@@ -129,7 +129,8 @@ export class FsPositionShare extends Component {
                 [[this.props.record.resId], latitude, longitude, accuracy ?? false]
             );
             this.state.status = "shared";
-            this.state.sentAt = DateTime.now().toLocaleString(DateTime.TIME_SIMPLE);
+            this.state.sentAt =
+                result.sent_at || DateTime.now().toLocaleString(DateTime.TIME_SIMPLE);
             this.state.eta = result.eta || "";
         } catch (error) {
             // The server refused (e.g. the visit moved on, the working day ended): say why, stop.
