@@ -14,6 +14,8 @@ from .model import Problem
 
 # Parts of about this many visits: OR-Tools' search stays effective up to roughly this size.
 PART_SIZE = 125
+# Parts of a plan's routes (``route_parts``) hold about this many visits.
+ROUTE_PART_SIZE = 125
 # Decompose only above this many visits.
 MIN_VISITS = 300
 _ITERATIONS = 3
@@ -141,7 +143,7 @@ def route_parts(
     ``offset`` picks another first seed, so that successive rounds cut the day elsewhere."""
     tech_ids = sorted(routes)
     n_visits = sum(len(r) for r in routes.values()) + len(loose)
-    parts = math.ceil(n_visits / PART_SIZE)
+    parts = math.ceil(n_visits / ROUTE_PART_SIZE)
     if parts <= 1 or len(tech_ids) < 2 * parts:
         everything = sorted({v for r in routes.values() for v in r} | set(loose))
         return [(everything, tech_ids)]

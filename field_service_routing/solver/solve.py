@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 
 from . import ortools_adapter as adapter
-from .construct import Builder, construct
+from .construct import Builder, construct, relocate_into
 from .decompose import MIN_VISITS, interchangeable, route_parts, sectors
 from .model import (
     CAPACITY,
@@ -30,6 +30,7 @@ REPORT_SHARE = 0.01
 ROUND_SHARE = 0.25
 MIN_ROUND_S = 0.2
 MAX_ROUNDS = 3
+FIRST_ROUND_START = "local_cheapest_insertion"
 
 
 def solve(problem: Problem, *, time_limit_s: float, deterministic: bool = False) -> Plan:
@@ -145,11 +146,13 @@ def _search_from_insertion(
     routes grouped by where they work, with the visits still left out), starting from it; the
     parts are cut again between rounds."""
     total = deadline - began
-    builder, loose = construct(
-        problem, visit_ids, tech_ids, candidates, began + CONSTRUCTION_SHARE * total
-    )
+    built_by = began + CONSTRUCTION_SHARE * total
+    builder, loose = construct(problem, visit_ids, tech_ids, candidates, built_by)
+    if loose:
+        loose = relocate_into(builder, loose, candidates, built_by)
     stats["construct_s"] = time.monotonic() - began - stats["prechecks_s"]
     stats["construct_left"] = len(loose)
+    stats["construct_cost"] = _plan_cost(problem, builder, {})
     frozen: dict[int, adapter.RawRoute] = {}
     rounds = 0
     while True:
@@ -162,7 +165,7 @@ def _search_from_insertion(
         }
         loose = [vi for vi in visit_ids if vi not in served]
         parts = route_parts(problem, routes, loose, candidates, offset=rounds * 7919)
-        last = len(parts) == 1 or rounds >= MAX_ROUNDS - 1 or left_s < 2 * ROUND_SHARE * total
+        last = rounds >= MAX_ROUNDS - 1 or left_s < 2 * ROUND_SHARE * total
         round_deadline = deadline if last else time.monotonic() + 0.6 * left_s
         for k, (part_visits, part_techs) in enumerate(parts):
             rest = sum(len(p[0]) + 1 for p in parts[k:])
@@ -171,11 +174,23 @@ def _search_from_insertion(
                 break
             initial = [builder.routes[t].visits for t in part_techs]
             options = options_for(problem, len(part_visits), budget, deterministic, len(visit_ids))
-            result = adapter.search(problem, part_visits, part_techs, candidates, options, initial)
+            if rounds == 0:
+                # OR-Tools' iterated local search from its own insertion beat guided local
+                # search from the plan in hand (which is all it can run from a given first
+                # solution) on parts of a 1,000-visit day; the plan in hand stays when the
+                # search serves less.
+                if len(parts) > 1:
+                    options = replace(options, first_solution=FIRST_ROUND_START)
+                result = adapter.search(problem, part_visits, part_techs, candidates, options)
+            else:
+                result = adapter.search(
+                    problem, part_visits, part_techs, candidates, options, initial
+                )
             stats["build_s"] += result.stats.get("build_s", 0.0)
             if result.found:
                 _adopt(problem, builder, frozen, part_techs, initial, result)
         rounds += 1
+        stats[f"round{rounds}_cost"] = _plan_cost(problem, builder, frozen)
         if last:
             break
     stats["rounds"] = rounds
@@ -183,6 +198,15 @@ def _search_from_insertion(
     raw = [r for r in raw if r.visits] + list(frozen.values())
     objective = sum(_route_cost(problem, r.technician, [vi for vi, _ in r.visits]) for r in raw)
     return raw, objective, True
+
+
+def _plan_cost(problem: Problem, builder: Builder, frozen) -> int:
+    return sum(
+        _route_cost(problem, t, [vi for vi, _ in frozen[t].visits])
+        if t in frozen
+        else _route_cost(problem, t, route.visits)
+        for t, route in builder.routes.items()
+    )
 
 
 def _as_raw(builder: Builder, t: int):
@@ -251,6 +275,8 @@ def _last_insertion(problem, raw, visit_ids, tech_ids, candidates, began, time_l
     open_techs = [t for t in tech_ids if t not in kept]
     stop_at = began + time_limit_s * (1 - REPORT_SHARE)
     _, unplaced = construct(problem, left, open_techs, candidates, stop_at, builder, wide=True)
+    if unplaced:
+        unplaced = relocate_into(builder, unplaced, candidates, stop_at)
     added = len(left) - len(unplaced)
     if not added:
         return raw, 0
