@@ -4,15 +4,18 @@ Supported input: ``jobs`` (id, location or location_index, service, skills, time
 priority, delivery/amount), ``vehicles`` (id, start/end or start_index/end_index, time_window,
 skills, breaks, capacity, max_tasks) and ``matrices`` (or the older ``matrix``). Without a matrix,
 coordinates go through :class:`HaversineProvider`. Shipments are not supported.
+
+Output: VROOM's format with VROOM's semantics (docs/API.md, "Output"; see the notes above
+:class:`_Writer`), ids, locations and descriptions echoed as the input gave them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Break, Plan, Problem, Technician, TimeWindow, Visit
+from .model import Break, BreakStop, Plan, Problem, Route, Technician, TimeWindow, Unassigned, Visit
 from .travel import HaversineProvider, TravelTimeProvider
 
 # VROOM leaves time unbounded when no window is given; we need a finite horizon.
@@ -30,6 +33,8 @@ class Instance:
     uses_indices: bool
     scale: int = 1
     route_distance: Callable[[list[int]], float] | None = None
+    # The decoded VROOM input, to echo ids, locations and descriptions as given.
+    source: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 def _as_int(value: Any, what: str) -> int:
@@ -176,6 +181,7 @@ def parse_vroom(
         vehicle_ids,
         tuple(locations.points),
         uses_indices=locations.uses_indices or not locations.points,
+        source=data,
     )
 
 
@@ -196,143 +202,365 @@ def _matrices(data: dict[str, Any]):
     def convert(matrix: Any, name: str):
         if not isinstance(matrix, list):
             raise ValueError(f"{name} must be a list of lists")
-        return tuple(
-            tuple(_as_int(x, f"{name}[{i}]") for x in row)
-            if isinstance(row, list)
-            else _bad_row(name, i)
-            for i, row in enumerate(matrix)
-        )
+        return tuple(_row(row, name, i) for i, row in enumerate(matrix))
 
     durations = convert(raw["durations"], "durations")
     distances = convert(raw["distances"], "distances") if "distances" in raw else None
     return durations, distances
 
 
-def _bad_row(name: str, i: int):
-    raise ValueError(f"{name} row {i} must be a list")
+def _row(row: Any, name: str, i: int) -> tuple[int, ...]:
+    if not isinstance(row, list):
+        raise ValueError(f"{name} row {i} must be a list")
+    # Fast path (a 1,000-job day has 2.6 million entries): plain ints are taken as they are.
+    if set(map(type, row)) <= {int}:
+        return tuple(row)
+    return tuple(_as_int(x, f"{name}[{i}]") for x in row)
+
+
+# --- Output ------------------------------------------------------------------------------------
+# VROOM's output semantics (docs/API.md, "Output"), as VROOM itself reports:
+# - ``arrival`` is when the vehicle reaches the step, ``waiting_time`` what it waits there, so
+#   ``arrival + waiting_time`` is when the service (or the break) starts; ``duration`` and
+#   ``distance`` are the travel so far, so each step's arrival is the previous step's end plus the
+#   rise in ``duration``. Steps are listed in that (chronological) order.
+# - A break has no location: VROOM takes it where the vehicle is, after the previous service and
+#   before driving on. We do the same whenever the planned break leaves room for the whole leg
+#   after it; otherwise the part of the leg that must come first is driven first (the break is
+#   then taken on the way, or at the next job while waiting for its window).
+# - Route and summary ``service`` and ``waiting_time`` include the breaks'; ``duration`` is the
+#   travel time, ``cost`` the arc cost (travel time, or distance for objective "distance").
+
+
+def _match_breaks(
+    windows: tuple[Break, ...], planned: list[BreakStop], used: frozenset[int] = frozenset()
+) -> list[int] | None:
+    """For each planned break (sorted by start), the index of a distinct break it fulfils."""
+    if not planned:
+        return []
+    first = planned[0]
+    for k, window in enumerate(windows):
+        fits = (
+            k not in used
+            and window.start <= first.start
+            and first.start + first.duration_s <= window.end
+            and first.duration_s >= window.duration_s
+        )
+        if fits:
+            others = _match_breaks(windows, planned[1:], used | {k})
+            if others is not None:
+                return [k, *others]
+    return None
+
+
+def _take(windows: tuple[Break, ...], planned: list[BreakStop]) -> list[int]:
+    matched = _match_breaks(windows, planned)
+    # Not a valid plan for these windows (the checker says so): keep the input order.
+    return matched if matched is not None else list(range(len(planned)))
+
+
+class _Writer:
+    """Builds VROOM's output for one Instance: steps, routes and the summary."""
+
+    def __init__(self, instance: Instance) -> None:
+        self.instance = instance
+        self.problem = instance.problem
+        self.scale = instance.scale
+        source = instance.source if isinstance(instance.source, dict) else {}
+        self.raw_jobs = {str(j.get("id")): j for j in source.get("jobs", [])}
+        self.raw_vehicles = {str(v.get("id")): v for v in source.get("vehicles", [])}
+        self.visits = {v.id: v for v in self.problem.visits}
+        self.techs = {t.id: t for t in self.problem.technicians}
+        self.has_distance = self.problem.distance_matrix is not None
+        self.dims = max(
+            [len(v.get("capacity", [])) for v in self.raw_vehicles.values()]
+            + [len(self._amounts(j)[0]) for j in self.raw_jobs.values()]
+            + [len(self._amounts(j)[1]) for j in self.raw_jobs.values()]
+            + [0]
+        )
+
+    @staticmethod
+    def _amounts(raw: dict[str, Any]) -> tuple[list[int], list[int]]:
+        return list(raw.get("delivery") or raw.get("amount") or []), list(raw.get("pickup") or [])
+
+    def t(self, value: int) -> float | int:
+        return value if self.scale == 1 else round(value / self.scale, 2)
+
+    def _pad(self, amounts: list[int]) -> list[int]:
+        return [int(x) for x in amounts] + [0] * (self.dims - len(amounts))
+
+    def job_fields(self, visit_id: str) -> dict[str, Any]:
+        raw = self.raw_jobs.get(visit_id)
+        if raw is None:
+            return self._where(self.visits[visit_id].location)
+        out = {k: raw[k] for k in ("location", "location_index") if k in raw}
+        if not out:
+            out = self._where(self.visits[visit_id].location)
+        return out
+
+    def _where(self, loc: int | None) -> dict[str, Any]:
+        if loc is None:
+            return {}
+        if self.instance.uses_indices:
+            return {"location_index": loc}
+        return {"location": list(self.instance.points[loc])}
+
+    def vehicle_end(self, tech: Technician, key: str) -> dict[str, Any]:
+        raw = self.raw_vehicles.get(tech.id)
+        loc = tech.start_location if key == "start" else tech.end_location
+        if raw is None or loc is None:
+            return self._where(loc)
+        out = {}
+        if key in raw:
+            out["location"] = raw[key]
+        if f"{key}_index" in raw:
+            out["location_index"] = raw[f"{key}_index"]
+        return out or self._where(loc)
+
+    def step(self, kind: str, **values: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": kind}
+        for key in ("location", "location_index", "id", "description"):
+            if key in values:
+                out[key] = values[key]
+        out["setup"] = 0
+        out["service"] = self.t(values.get("service", 0))
+        out["waiting_time"] = self.t(values.get("waiting", 0))
+        if "load" in values:
+            out["load"] = values["load"]
+        out["arrival"] = self.t(values["arrival"])
+        out["duration"] = self.t(values["duration"])
+        if self.has_distance:
+            out["distance"] = self.t(values["distance"])
+        out["violations"] = []
+        return out
+
+    def route(self, route: Route) -> tuple[dict[str, Any], dict[str, Any]]:
+        """One route's output and its totals (integers, before scaling)."""
+        problem = self.problem
+        tech = self.techs[route.technician_id]
+        raw_vehicle = self.raw_vehicles.get(tech.id, {})
+        raw_breaks = raw_vehicle.get("breaks", [])
+        planned = sorted(route.breaks, key=lambda b: b.start)
+        which = _take(tech.breaks, planned)
+        # (start, duration, input id, description) of each planned break, in time order.
+        pending = [
+            (
+                brk.start,
+                brk.duration_s,
+                raw_breaks[k].get("id", k + 1) if k < len(raw_breaks) else k + 1,
+                raw_breaks[k].get("description") if k < len(raw_breaks) else None,
+            )
+            for brk, k in zip(planned, which, strict=True)
+        ]
+        with_load = self.dims > 0 and "capacity" in raw_vehicle
+        delivered = [0] * self.dims
+        picked = [0] * self.dims
+        for stop in route.stops:
+            raw_job = self.raw_jobs.get(stop.visit_id, {})
+            delivery, pickup = self._amounts(raw_job)
+            delivered = [a + b for a, b in zip(delivered, self._pad(delivery), strict=True)]
+            picked = [a + b for a, b in zip(picked, self._pad(pickup), strict=True)]
+        load = list(delivered)
+
+        steps: list[dict[str, Any]] = []
+        sums = {"service": 0, "waiting": 0, "priority": 0}
+        travel = 0
+        distance = 0
+        leave = route.start
+        if pending and pending[0][0] < leave:
+            # A break before leaving is taken at the start, which the vehicle reaches first.
+            leave = pending[0][0]
+        extra = {"load": list(load)} if with_load else {}
+        steps.append(
+            self.step(
+                "start",
+                **self.vehicle_end(tech, "start"),
+                arrival=leave,
+                duration=0,
+                distance=0,
+                **extra,
+            )
+        )
+        here = tech.start_location
+        targets: list[tuple[int, str | None, int | None]] = [
+            (stop.start, stop.visit_id, self.visits[stop.visit_id].location) for stop in route.stops
+        ]
+        # The end: reached as soon as possible after the last service and the breaks after it.
+        targets.append((max(route.end, leave), None, tech.end_location))
+        for k, (begins, visit_id, loc) in enumerate(targets):
+            last = k == len(targets) - 1
+            leg = problem.travel_s(here, loc) if loc is not None else 0
+            leg_m = problem.distance_m(here, loc) if loc is not None else 0
+            in_gap = [b for b in pending if last or b[0] < begins]
+            pending = pending[len(in_gap) :]
+            now = leave
+            done = 0
+            for i, (b_start, b_length, b_id, b_text) in enumerate(in_gap):
+                later = sum(b[1] for b in in_gap[i + 1 :])
+                room_after = (
+                    leg  # before the end, drive home right after the last break
+                    if last and i == len(in_gap) - 1
+                    else begins - (b_start + b_length) - later
+                )
+                part = min(leg - done, max(0, (leg - done) - room_after))
+                done += part
+                arrival = now + part
+                values: dict[str, Any] = {
+                    "id": b_id,
+                    "arrival": arrival,
+                    "waiting": b_start - arrival,
+                    "service": b_length,
+                    "duration": travel + done,
+                    "distance": distance + (leg_m if done == leg else leg_m * done // max(1, leg)),
+                }
+                if b_text is not None:
+                    values["description"] = b_text
+                if with_load:
+                    values["load"] = list(load)
+                steps.append(self.step("break", **values))
+                sums["service"] += b_length
+                sums["waiting"] += b_start - arrival
+                now = b_start + b_length
+            travel += leg
+            distance += leg_m
+            arrival = now + (leg - done)
+            if visit_id is None:
+                end_values: dict[str, Any] = {"arrival": arrival, "duration": travel}
+                if with_load:
+                    end_values["load"] = list(load)
+                steps.append(
+                    self.step(
+                        "end", **self.vehicle_end(tech, "end"), distance=distance, **end_values
+                    )
+                )
+                break
+            visit = self.visits[visit_id]
+            raw_job = self.raw_jobs.get(visit_id, {})
+            if with_load:
+                delivery, pickup = self._amounts(raw_job)
+                load = [
+                    a - d + p
+                    for a, d, p in zip(load, self._pad(delivery), self._pad(pickup), strict=True)
+                ]
+            values = {
+                **self.job_fields(visit_id),
+                "id": self.instance.job_ids[visit_id],
+                "arrival": arrival,
+                "waiting": begins - arrival,
+                "service": visit.service_s,
+                "duration": travel,
+                "distance": distance,
+            }
+            if "description" in raw_job:
+                values["description"] = raw_job["description"]
+            if with_load:
+                values["load"] = list(load)
+            steps.append(self.step("job", **values))
+            sums["service"] += visit.service_s
+            sums["waiting"] += begins - arrival
+            sums["priority"] += visit.priority
+            here = loc
+            leave = begins + visit.service_s
+
+        totals = {
+            "travel": travel,
+            "distance": distance,
+            "service": sums["service"],
+            "waiting": sums["waiting"],
+            "priority": sums["priority"],
+            "delivery": delivered,
+            "pickup": picked,
+        }
+        return self._route_out(tech, route, steps, totals), totals
+
+    def _route_out(
+        self, tech: Technician, route: Route, steps: list[dict[str, Any]], totals: dict[str, Any]
+    ) -> dict[str, Any]:
+        instance = self.instance
+        raw_vehicle = self.raw_vehicles.get(tech.id, {})
+        if instance.route_distance is not None:
+            distance: float | int = round(
+                instance.route_distance([self.visits[s.visit_id].location for s in route.stops]),
+                2,
+            )
+        else:
+            distance = totals["distance"]
+        totals["reported_distance"] = distance
+        cost = distance if self.problem.objective == "distance" else self.t(totals["travel"])
+        totals["cost"] = cost
+        out: dict[str, Any] = {"vehicle": instance.vehicle_ids[tech.id]}
+        if "description" in raw_vehicle:
+            out["description"] = raw_vehicle["description"]
+        out["cost"] = cost
+        if self.dims:
+            out["delivery"] = totals["delivery"]
+            out["pickup"] = totals["pickup"]
+        out.update(
+            setup=0,
+            service=self.t(totals["service"]),
+            duration=self.t(totals["travel"]),
+            waiting_time=self.t(totals["waiting"]),
+            priority=totals["priority"],
+        )
+        if self.has_distance or instance.route_distance is not None:
+            out["distance"] = distance
+        out["steps"] = steps
+        out["violations"] = []
+        return out
+
+    def unassigned(self, item: Unassigned) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.instance.job_ids[item.visit_id], "type": "job"}
+        raw = self.raw_jobs.get(item.visit_id, {})
+        for key in ("description", "location", "location_index"):
+            if key in raw:
+                out[key] = raw[key]
+        out["reason"] = item.reason
+        out["detail"] = item.detail
+        return out
 
 
 def plan_to_vroom(instance: Instance, plan: Plan) -> dict[str, Any]:
     """VROOM's output format; times and distances are divided by ``instance.scale``."""
-    problem = instance.problem
-    scale = instance.scale
-    visit_by_id = {v.id: v for v in problem.visits}
-    loc_of = {v.id: v.location for v in problem.visits}
-
-    def t(value: int) -> float | int:
-        return value if scale == 1 else round(value / scale, 2)
-
-    def where(loc: int | None) -> dict[str, Any]:
-        if loc is None:
-            return {}
-        if instance.uses_indices:
-            return {"location_index": loc}
-        return {"location": list(instance.points[loc])}
-
-    techs = {tech.id: tech for tech in problem.technicians}
+    writer = _Writer(instance)
     routes_out = []
-    totals = {"cost": 0.0, "service": 0, "duration": 0, "waiting_time": 0, "distance": 0.0}
+    sums: dict[str, Any] = {
+        "cost": 0,
+        "service": 0,
+        "travel": 0,
+        "waiting": 0,
+        "priority": 0,
+        "distance": 0,
+        "delivery": [0] * writer.dims,
+        "pickup": [0] * writer.dims,
+    }
     for route in plan.routes:
-        tech = techs[route.technician_id]
-        if instance.route_distance is not None:
-            distance: float | int = round(
-                instance.route_distance([loc_of[s.visit_id] for s in route.stops]), 2
-            )
-        else:
-            distance = route.distance_m
-        steps: list[dict[str, Any]] = [
-            {
-                "type": "start",
-                **where(tech.start_location),
-                "arrival": t(route.start),
-                "duration": 0,
-                "distance": 0,
-            }
-        ]
-        events: list[tuple[int, int, dict[str, Any]]] = []
-        travel = 0
-        dist = 0
-        service = 0
-        waiting = 0
-        for stop in route.stops:
-            visit = visit_by_id[stop.visit_id]
-            travel += stop.travel_s
-            dist += stop.distance_m
-            service += visit.service_s
-            waiting += stop.waiting_s
-            events.append(
-                (
-                    stop.start,
-                    1,
-                    {
-                        "type": "job",
-                        "id": instance.job_ids[stop.visit_id],
-                        **where(visit.location),
-                        "arrival": t(stop.arrival),
-                        "duration": t(travel),
-                        "service": t(visit.service_s),
-                        "waiting_time": t(stop.waiting_s),
-                        "distance": t(dist) if scale != 1 else dist,
-                    },
-                )
-            )
-        for k, brk in enumerate(route.breaks):
-            events.append(
-                (
-                    brk.start,
-                    0,
-                    {
-                        "type": "break",
-                        "id": k + 1,
-                        "arrival": t(brk.start),
-                        "service": t(brk.duration_s),
-                        "waiting_time": 0,
-                    },
-                )
-            )
-        events.sort(key=lambda e: (e[0], e[1]))
-        steps.extend(e[2] for e in events)
-        steps.append(
-            {
-                "type": "end",
-                **where(tech.end_location),
-                "arrival": t(route.end),
-                "duration": t(route.travel_s),
-                "distance": distance,
-            }
-        )
-        cost = distance if problem.objective == "distance" else t(route.travel_s)
-        routes_out.append(
-            {
-                "vehicle": instance.vehicle_ids[route.technician_id],
-                "cost": cost,
-                "service": t(service),
-                "duration": t(route.travel_s),
-                "waiting_time": t(waiting),
-                "distance": distance,
-                "steps": steps,
-            }
-        )
-        totals["cost"] += cost
-        totals["service"] += service
-        totals["duration"] += route.travel_s
-        totals["waiting_time"] += waiting
-        totals["distance"] += distance
-    summary = {
-        "cost": round(totals["cost"], 2) if scale != 1 else totals["cost"],
+        out, totals = writer.route(route)
+        routes_out.append(out)
+        sums["cost"] += totals["cost"]
+        sums["distance"] += totals["reported_distance"]
+        for key in ("service", "travel", "waiting", "priority"):
+            sums[key] += totals[key]
+        for key in ("delivery", "pickup"):
+            sums[key] = [a + b for a, b in zip(sums[key], totals[key], strict=True)]
+    scaled = instance.scale != 1
+    summary: dict[str, Any] = {
+        "cost": round(sums["cost"], 2) if scaled else int(sums["cost"]),
         "routes": len(plan.routes),
         "unassigned": len(plan.unassigned),
-        "service": t(int(totals["service"])),
-        "duration": t(int(totals["duration"])),
-        "waiting_time": t(int(totals["waiting_time"])),
-        "distance": round(totals["distance"], 2),
-        "computing_times": {"solving": round(plan.wall_time_s * 1000)},
     }
-    if scale == 1:
-        summary["cost"] = int(summary["cost"])
-        summary["distance"] = int(summary["distance"])
-    unassigned = [
-        {"id": instance.job_ids[u.visit_id], "type": "job", "reason": u.reason, "detail": u.detail}
-        for u in plan.unassigned
-    ]
+    if writer.dims:
+        summary["delivery"] = sums["delivery"]
+        summary["pickup"] = sums["pickup"]
+    summary.update(
+        setup=0,
+        service=writer.t(sums["service"]),
+        duration=writer.t(sums["travel"]),
+        waiting_time=writer.t(sums["waiting"]),
+        priority=sums["priority"],
+    )
+    if writer.has_distance or instance.route_distance is not None:
+        summary["distance"] = round(sums["distance"], 2) if scaled else int(sums["distance"])
+    summary["violations"] = []
+    summary["computing_times"] = {"solving": round(plan.wall_time_s * 1000)}
+    unassigned = [writer.unassigned(item) for item in plan.unassigned]
     return {"code": 0, "summary": summary, "unassigned": unassigned, "routes": routes_out}
