@@ -142,6 +142,8 @@ def route_parts(
     ``loose`` visits (not in a route) go to the part of their nearest qualified technician.
     ``offset`` picks another first seed, so that successive rounds cut the day elsewhere."""
     tech_ids = sorted(routes)
+    if not tech_ids:
+        return []
     n_visits = sum(len(r) for r in routes.values()) + len(loose)
     parts = math.ceil(n_visits / ROUTE_PART_SIZE)
     if parts <= 1 or len(tech_ids) < 2 * parts:
@@ -203,3 +205,31 @@ def _assign_weighted(tech_ids, seeds, limit, gap, weight) -> list[list[int]]:
         groups[k].append(t)
         loads[k] += weight[t]
     return groups
+
+
+def focus_part(
+    problem: Problem,
+    routes: dict[int, list[int]],
+    loose: Sequence[int],
+    candidates: dict[int, tuple[int, ...]],
+) -> tuple[list[int], list[int]]:
+    """One part built around the visits still left out: every technician qualified for one of
+    them, then the technicians working nearest to them (who can take over visits), up to about
+    a part's size; with their whole routes and the left-out visits."""
+    durations = problem.duration_matrix
+    chosen: list[int] = []
+    for vi in loose:
+        for t in candidates.get(vi, ()):
+            if t in routes and t not in chosen:
+                chosen.append(t)
+    size = sum(len(routes[t]) for t in chosen) + len(loose)
+    if size < ROUTE_PART_SIZE:
+        locs = [problem.visits[vi].location for vi in loose]
+        rep = {t: _route_medoid(problem, t, routes[t]) for t in routes if t not in chosen}
+        for t in sorted(rep, key=lambda t: min(durations[rep[t]][loc] for loc in locs)):
+            if size >= ROUTE_PART_SIZE:
+                break
+            chosen.append(t)
+            size += len(routes[t])
+    visits = sorted({v for t in chosen for v in routes[t]} | set(loose))
+    return visits, sorted(chosen)

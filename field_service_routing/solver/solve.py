@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from . import ortools_adapter as adapter
 from .construct import Builder, construct, relocate_into
-from .decompose import MIN_VISITS, interchangeable, route_parts, sectors
+from .decompose import MIN_VISITS, focus_part, interchangeable, route_parts, sectors
 from .model import (
     CAPACITY,
     STATUS_EMPTY,
@@ -31,6 +31,7 @@ ROUND_SHARE = 0.25
 MIN_ROUND_S = 0.2
 MAX_ROUNDS = 3
 FIRST_ROUND_START = "local_cheapest_insertion"
+FIRST_ROUND_SCRATCH = True
 
 
 def solve(problem: Problem, *, time_limit_s: float, deterministic: bool = False) -> Plan:
@@ -164,7 +165,14 @@ def _search_from_insertion(
             vi for r in frozen.values() for vi, _ in r.visits
         }
         loose = [vi for vi in visit_ids if vi not in served]
-        parts = route_parts(problem, routes, loose, candidates, offset=rounds * 7919)
+        if rounds and loose:
+            # Visits still left out get a part of their own with every technician qualified
+            # for them and the ones working nearest (the other parts are cut as usual).
+            focus = focus_part(problem, routes, loose, candidates)
+            others = {t: r for t, r in routes.items() if t not in set(focus[1])}
+            parts = [focus, *route_parts(problem, others, [], candidates, offset=rounds * 7919)]
+        else:
+            parts = route_parts(problem, routes, loose, candidates, offset=rounds * 7919)
         last = rounds >= MAX_ROUNDS - 1 or left_s < 2 * ROUND_SHARE * total
         round_deadline = deadline if last else time.monotonic() + 0.6 * left_s
         for k, (part_visits, part_techs) in enumerate(parts):
@@ -172,14 +180,17 @@ def _search_from_insertion(
             budget = (round_deadline - time.monotonic()) * (len(part_visits) + 1) / rest
             if budget < 0.05:
                 break
+            if not part_techs or not part_visits:
+                continue
             initial = [builder.routes[t].visits for t in part_techs]
             options = options_for(problem, len(part_visits), budget, deterministic, len(visit_ids))
-            if rounds == 0:
+            focused = rounds > 0 and k == 0 and bool(loose)
+            if (rounds == 0 and FIRST_ROUND_SCRATCH) or focused:
                 # OR-Tools' iterated local search from its own insertion beat guided local
                 # search from the plan in hand (which is all it can run from a given first
                 # solution) on parts of a 1,000-visit day; the plan in hand stays when the
                 # search serves less.
-                if len(parts) > 1:
+                if len(parts) > 1 or focused:
                     options = replace(options, first_solution=FIRST_ROUND_START)
                 result = adapter.search(problem, part_visits, part_techs, candidates, options)
             else:
