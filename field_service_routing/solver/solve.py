@@ -32,6 +32,8 @@ MIN_ROUND_S = 0.2
 MAX_ROUNDS = 3
 FIRST_ROUND_START = "local_cheapest_insertion"
 FIRST_ROUND_SCRATCH = True
+# Up to this many visits, the first round starts from PATH_CHEAPEST_ARC as tuned on Solomon.
+SMALL_PART = 100
 
 
 def solve(problem: Problem, *, time_limit_s: float, deterministic: bool = False) -> Plan:
@@ -190,7 +192,7 @@ def _search_from_insertion(
                 # search from the plan in hand (which is all it can run from a given first
                 # solution) on parts of a 1,000-visit day; the plan in hand stays when the
                 # search serves less.
-                if len(parts) > 1 or focused:
+                if len(part_visits) > SMALL_PART or focused:
                     options = replace(options, first_solution=FIRST_ROUND_START)
                 result = adapter.search(problem, part_visits, part_techs, candidates, options)
             else:
