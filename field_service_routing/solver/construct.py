@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .model import MAX_DROP_WEIGHT, Break, Problem, Technician, Visit
+from .prechecks import MAX_ENUMERATED_BREAKS
 
 # Places are first looked for in this many qualified technicians nearest to the visit (then, for
 # what is left, in all of them).
@@ -81,8 +82,8 @@ class Route:
 
 @dataclass(frozen=True)
 class Place:
-    """Where a visit goes in a route: before visit ``gap``, with the first ``split`` breaks of
-    that gap taken before it (the others after it)."""
+    """Where a visit goes in a route: before visit ``gap``; the breaks of that gap whose bit is
+    set in ``split`` are taken before it, the others after it."""
 
     cost: int
     gap: int
@@ -138,7 +139,7 @@ class Builder:
 
     def _push(self, route: Route, tech: Technician, visit: Visit, gap: int, split: int):
         """How much later the next visit (or the end of the day) starts when ``visit`` goes
-        before visit ``gap`` with the first ``split`` breaks of that gap before it; None when
+        before visit ``gap`` with the breaks of ``split`` (a bit mask) before it; None when
         that breaks the route. Checked forward from the place, and only as far as a later
         visit starts later than before (if it does not, the rest of the day is unchanged)."""
         problem = self.problem
@@ -150,7 +151,8 @@ class Builder:
             prev = problem.visits[visits[gap - 1]]
             here, now = prev.location, route.starts[gap - 1] + prev.service_s
         breaks = route.gaps[gap]
-        timed = gap_times(now, durations[here][visit.location], breaks[:split])
+        before, after = _split(breaks, split)
+        timed = gap_times(now, durations[here][visit.location], before)
         if timed is None:
             return None
         start = _service_start(visit, timed[0])
@@ -158,7 +160,6 @@ class Builder:
             return None
         now = start + visit.service_s
         here = visit.location
-        after = breaks[split:]
         push = None
         for k in range(gap, len(visits)):
             nxt = problem.visits[visits[k]]
@@ -208,7 +209,7 @@ class Builder:
                 nxt = None
                 added = costs[prev][loc]
             if low <= g <= high:
-                for split in range(len(route.gaps[g]) + 1):
+                for split in _masks(len(route.gaps[g])):
                     options.append((added, g, split))
             if nxt is not None and g < len(route.visits):
                 prev = nxt
@@ -244,7 +245,7 @@ class Builder:
         """Put visit ``vi`` at ``place`` (known to be feasible) and re-time the route."""
         gap = route.gaps[place.gap]
         route.visits.insert(place.gap, vi)
-        route.gaps[place.gap : place.gap + 1] = [gap[: place.split], gap[place.split :]]
+        route.gaps[place.gap : place.gap + 1] = list(_split(gap, place.split))
         timed = self.schedule(self._tech(route), route.visits, route.gaps)
         if timed is None:  # pragma: no cover - best_place checked it
             raise AssertionError("inserted a visit at an infeasible place")
@@ -321,6 +322,20 @@ class Builder:
             tech.shift.start,
             timed[0],
         )
+
+
+def _masks(n: int) -> list[int]:
+    """Which breaks of a gap go before an inserted visit: every subset, as the pre-checks try
+    (beyond their limit of breaks, only the first k for each k, which includes all and none)."""
+    if n <= MAX_ENUMERATED_BREAKS:
+        return list(range(1 << n))
+    return [(1 << k) - 1 for k in range(n + 1)]
+
+
+def _split(breaks: list[Break], mask: int) -> tuple[list[Break], list[Break]]:
+    before = [b for i, b in enumerate(breaks) if mask >> i & 1]
+    after = [b for i, b in enumerate(breaks) if not mask >> i & 1]
+    return before, after
 
 
 def _unit_per_second(problem: Problem) -> float:

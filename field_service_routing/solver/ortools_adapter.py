@@ -265,6 +265,9 @@ def _build(
             for k, b in enumerate(tech.breaks)
         ]
         time_dim.SetBreakIntervalsOfVehicle(intervals, v, visit_transits)
+        if len(intervals) > 1:
+            # The break constraint keeps breaks off the visits, not off each other.
+            solver.Add(solver.DisjunctiveConstraint(intervals, f"breaks {tech.id}"))
         for interval in intervals:
             routing.AddIntervalToAssignment(interval)
         breaks[v] = intervals

@@ -219,7 +219,7 @@ def test_visits_left_out_fit_nowhere_in_the_plan_returned():
             assert builder.best_place(builder.routes[t], vi) is None, (item.visit_id, t)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(12))
 def test_pre_checks_and_insertion_agree_on_an_empty_day(seed):
     """For random visits, technicians and breaks, a visit fits a technician's empty day by the
     insertion exactly when the pre-checks say it can be served alone."""
@@ -235,9 +235,10 @@ def test_pre_checks_and_insertion_agree_on_an_empty_day(seed):
         if rnd.random() < 0.8:
             start = rnd.randint(begin, end - HOUR)
             breaks.append(Break(start, min(end, start + rnd.randint(1, 3) * 1800), 1800))
-        if rnd.random() < 0.3:
+        if rnd.random() < 0.5:
+            # A short break whose window may overlap the first one's: any order must be tried.
             start = rnd.randint(begin, end - 900)
-            breaks.append(Break(start, start + 900, 900))
+            breaks.append(Break(start, min(end, start + rnd.choice((900, 3600))), 900))
         techs.append(
             Technician(f"t{k}", k, k if k % 3 else None, TimeWindow(begin, end), tuple(breaks))
         )
@@ -275,3 +276,23 @@ def test_loaded_route_is_timed_as_the_checker_accepts(day60):
         one = Plan((rebuilt,), (), "solved", 0, 0.0)
         errors = [e for e in check_plan(day60, one) if "neither served" not in e]
         assert errors == []
+
+
+def test_a_later_break_before_the_visit_and_an_earlier_one_after():
+    """Room for one break before the visit (the short one, whose window closes then) and the
+    other, whose window opens first, after it: the insertion tries the breaks in any order,
+    as the pre-checks do, so both agree that the visit fits."""
+    half = 1800
+    shift = TimeWindow(int(8.5 * HOUR), 17 * HOUR)
+    anytime = Break(shift.start, shift.end, half)
+    early = Break(shift.start + 60, shift.start + 60 + half, half)
+    tech = Technician("t", 0, 0, shift, breaks=(anytime, early))
+    opens = shift.start + 60 + half
+    visit = Visit("v", 0, 4 * HOUR, (TimeWindow(opens, opens),))
+    problem = Problem((visit,), (tech,), ((0,),))
+    assert reachable_alone(problem, visit, tech)
+    builder = Builder(problem, [0])
+    assert builder.best_place(builder.routes[0], 0) is not None
+    plan = solve(problem, time_limit_s=1.0)
+    assert check_plan(problem, plan) == []
+    assert served(plan) == {"v"}
