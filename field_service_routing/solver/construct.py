@@ -392,23 +392,27 @@ def relocate_into(
     visit_ids: Sequence[int],
     candidates: dict[int, tuple[int, ...]],
     deadline: float,
+    nearest: int = NEAREST_ROUTES,
 ) -> list[int]:
-    """For each visit that found no place: make room in one of its nearest qualified routes by
-    moving one visit of that route to another route. Returns the visits still without a place."""
+    """For each visit that found no place: make room in one of its ``nearest`` qualified routes
+    by moving one visit of that route to another route (among that visit's ``nearest``).
+    Returns the visits still without a place."""
     problem = builder.problem
     left = []
     order = sorted(visit_ids, key=lambda vi: -problem.visits[vi].priority)
     for vi in order:
-        if time.monotonic() > deadline or not _make_room(builder, vi, candidates):
+        if time.monotonic() > deadline or not _make_room(builder, vi, candidates, nearest):
             left.append(vi)
     return left
 
 
-def _make_room(builder: Builder, vi: int, candidates: dict[int, tuple[int, ...]]) -> bool:
+def _make_room(
+    builder: Builder, vi: int, candidates: dict[int, tuple[int, ...]], nearest: int
+) -> bool:
     problem = builder.problem
     routes = builder.routes
     mine = [t for t in candidates.get(vi, ()) if t in routes]
-    for t in nearest_techs(problem, vi, mine, NEAREST_ROUTES):
+    for t in nearest_techs(problem, vi, mine, nearest):
         route = routes[t]
         for k, moved in enumerate(route.visits):
             shorter = builder.without(route, k)
@@ -418,7 +422,7 @@ def _make_room(builder: Builder, vi: int, candidates: dict[int, tuple[int, ...]]
             if place is None:
                 continue
             others = [o for o in candidates.get(moved, ()) if o in routes and o != t]
-            for o in nearest_techs(problem, moved, others, NEAREST_ROUTES):
+            for o in nearest_techs(problem, moved, others, nearest):
                 elsewhere = builder.best_place(routes[o], moved)
                 if elsewhere is not None:
                     builder.insert(routes[o], moved, elsewhere)

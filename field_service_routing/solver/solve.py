@@ -289,7 +289,7 @@ def _last_insertion(problem, raw, visit_ids, tech_ids, candidates, began, time_l
     stop_at = began + time_limit_s * (1 - REPORT_SHARE)
     _, unplaced = construct(problem, left, open_techs, candidates, stop_at, builder, wide=True)
     if unplaced:
-        unplaced = relocate_into(builder, unplaced, candidates, stop_at)
+        unplaced = relocate_into(builder, unplaced, candidates, stop_at, len(tech_ids))
     added = len(left) - len(unplaced)
     if not added:
         return raw, 0
