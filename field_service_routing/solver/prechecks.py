@@ -23,7 +23,7 @@ from .model import (
 )
 
 # Beyond this many breaks per shift, try only "all before" / "all after" placements.
-_MAX_ENUMERATED_BREAKS = 6
+MAX_ENUMERATED_BREAKS = 6
 
 
 def finish_gap(ready: int, travel: int, breaks: Sequence[Break]) -> int | None:
@@ -47,7 +47,7 @@ def finish_gap(ready: int, travel: int, breaks: Sequence[Break]) -> int | None:
 
 
 def _placements(breaks: tuple[Break, ...]) -> list[tuple[tuple[Break, ...], tuple[Break, ...]]]:
-    if len(breaks) > _MAX_ENUMERATED_BREAKS:
+    if len(breaks) > MAX_ENUMERATED_BREAKS:
         return [(breaks, ()), ((), breaks)]
     out = []
     for mask in itertools.product((0, 1), repeat=len(breaks)):

@@ -13,6 +13,20 @@ SAVINGS / cheapest-insertion starts, greedy acceptance, hotter or colder anneali
 automatic temperatures, random insertion order in the recreate step (much worse), a random-walk or
 close-routes ruin mixed with SISR, restricted neighbour lists (``neighbors_ratio`` 0.25: much worse,
 the lists ignore time windows), and ILS without local search (ruin-and-recreate only).
+
+Days whose technicians differ (skills, own starts, lunch breaks; ``solve._search_from_insertion``),
+measured on generated metro days (``bench/metro_bench.py``) on the loaded 2-core machine: the
+whole 1,000-visit day given to OR-Tools served nothing in 60 s (its first solution did not finish);
+starting from ``construct.py``'s insertion (about 2 s, 987-999 of 1,000 placed) and improving parts
+of whole routes serves them all. From a given first solution OR-Tools 9.15 runs guided local
+search but no iterated local search; on parts of 125 visits at 6 s the iterated local search from
+its own LOCAL_CHEAPEST_INSERTION start beat guided local search from the insertion (76.9 k against
+83.8 k s of travel on a 131-visit part; PATH_CHEAPEST_ARC starts were far worse with breaks: 82 of
+150 visits served at 5 s against 134), hence a first round from scratch and guided local search
+from the plan in hand afterwards. Not kept: weighing the delay an insertion causes (0.1-0.5 s per
+s: fewer visits placed), 4-48 nearest routes per visit instead of 12 (level), parts of 60, 90 or
+125 visits (200 kept: 216 k against 234 k s of travel on the 400-visit day), more and shorter
+rounds (level within the noise).
 """
 
 from __future__ import annotations
