@@ -376,6 +376,9 @@ class FsDemo(models.AbstractModel):
         shift = max(max(steps.values()) - now + timedelta(minutes=5), timedelta(0))
         values = {name: moment - shift for name, moment in steps.items()}
         values["fs_state"] = state
+        if state == vs.EN_ROUTE:
+            # On the way: arriving at the window's start, or soon when that has passed.
+            values["fs_eta"] = max(start, now + timedelta(minutes=15))
         if state == vs.DONE:
             values["state"] = "1_done"
         return values

@@ -199,6 +199,9 @@ class TestDemo(TransactionCase):
             self.assertGreaterEqual(len(done), 3)
             self.assertEqual(len(by_state["not_home"]), 1)
             self.assertTrue(by_state["on_site"] | by_state["en_route"])
+            # The office's live map and the customer's page have an ETA for those on the way.
+            for visit in by_state["en_route"]:
+                self.assertTrue(visit.fs_eta and visit.fs_eta >= visit.fs_en_route_at)
             for visit in done:
                 self.assertTrue(visit.fs_en_route_at <= visit.fs_arrived_at <= visit.fs_done_at)
                 self.assertLessEqual(visit.fs_done_at, now)
