@@ -54,6 +54,24 @@ class RoutingCase(FieldServiceCase):
             **values,
         )
 
+    def queries_of(self, call):
+        """(the SQL queries ``call()`` runs on records read afresh, its result); the
+        framework's caches stay warm."""
+        self.env.invalidate_all()
+        seen = []
+        execute = self.cr.execute
+
+        def logged(query, params=None, log_exceptions=True):
+            seen.append(str(query)[:160])
+            return execute(query, params, log_exceptions)
+
+        self.cr.execute = logged
+        try:
+            result = call()
+        finally:
+            self.cr.execute = execute
+        return seen, result
+
     def run_solver_cron(self):
         """The cron's two steps: mark the plan solving, then solve it."""
         Plan = self.env["fs.route.plan"]

@@ -160,20 +160,7 @@ class TestLiveMap(LiveMapCase):
 
     def test_reading_the_live_map_takes_the_same_queries_whatever_its_vans(self):
         def queries():
-            self.env.invalidate_all()  # records read afresh; the framework's caches stay warm
-            seen = []
-            execute = self.cr.execute
-
-            def logged(query, params=None, log_exceptions=True):
-                seen.append(str(query)[:160])
-                return execute(query, params, log_exceptions)
-
-            self.cr.execute = logged
-            try:
-                self.live_map()
-            finally:
-                self.cr.execute = execute
-            return seen
+            return self.queries_of(self.live_map)[0]
 
         queries()  # warm the caches the map does not own (ACLs, rules, views)
         few = queries()

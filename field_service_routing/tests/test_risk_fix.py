@@ -148,20 +148,8 @@ class TestSuggestedFix(RiskFixCase):
 
     def test_the_fixes_take_the_same_queries_whatever_the_visits_at_risk(self):
         def queries():
-            self.env.invalidate_all()  # records read afresh; the framework's caches stay warm
-            seen = []
-            execute = self.cr.execute
-
-            def logged(query, params=None, log_exceptions=True):
-                seen.append(str(query)[:160])
-                return execute(query, params, log_exceptions)
-
-            self.cr.execute = logged
-            try:
-                fixes = self.Board.fs_board_data(self.day_iso, 1)["fixes"]
-            finally:
-                self.cr.execute = execute
-            return seen, fixes
+            seen, data = self.queries_of(lambda: self.Board.fs_board_data(self.day_iso, 1))
+            return seen, data["fixes"]
 
         queries()  # warm the caches the board does not own (ACLs, rules, views)
         few, fixes = queries()

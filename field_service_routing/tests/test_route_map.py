@@ -118,20 +118,7 @@ class TestRouteMapData(RoutingCase):
 
     def test_queries_do_not_grow_with_the_visits(self):
         def queries():
-            self.env.invalidate_all()  # records read afresh; the framework's caches stay warm
-            seen = []
-            execute = self.cr.execute
-
-            def logged(query, params=None, log_exceptions=True):
-                seen.append(str(query)[:160])
-                return execute(query, params, log_exceptions)
-
-            self.cr.execute = logged
-            try:
-                self.day_map()
-            finally:
-                self.cr.execute = execute
-            return seen
+            return self.queries_of(self.day_map)[0]
 
         queries()  # warm the caches the map does not own (ACLs, rules, views)
         few = queries()
